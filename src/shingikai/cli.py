@@ -1,0 +1,176 @@
+"""The command line: parses arguments and wires the stages together, nothing more."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from .errors import ShingikaiError
+
+app = typer.Typer(
+    name="shingikai",
+    help="個人情報保護審議会の付議案件シートを YAML で管理し、条例に照らして検査し、シートとして出力します。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _codes(value: str | None) -> list[str] | None:
+    """`E301,W4` (or repeated options joined) as a list of selectors."""
+    if value is None:
+        return None
+    from .config import check_selectors
+
+    try:
+        return check_selectors([part for part in value.split(",") if part.strip()])
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
+
+
+def _format_choice(value: str) -> str:
+    from .reporters import REPORTERS
+
+    if value not in REPORTERS:
+        raise typer.BadParameter(f"「{value}」は選べません（選択肢: {', '.join(REPORTERS)}）")
+    return value
+
+
+@app.command()
+def lint(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="検査するケースファイル、またはディレクトリ（*.yaml / *.yml を再帰的に探します）", show_default=False),
+    ],
+    output_format: Annotated[
+        str,
+        typer.Option("--format", "-f", help="出力形式: text, json, github, sarif", callback=_format_choice),
+    ] = "text",
+    select: Annotated[
+        str | None,
+        typer.Option(help="報告するコード（カンマ区切り、先頭一致。例: E,W402）。設定の select を置き換えます"),
+    ] = None,
+    ignore: Annotated[
+        str | None,
+        typer.Option(help="報告しないコード（カンマ区切り、先頭一致）。設定の ignore に加えます"),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="警告があっても終了コード 1 にします")] = False,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="設定ファイル（既定: 検査するパスから上へ shingikai.toml か pyproject.toml を探します）"),
+    ] = None,
+) -> None:
+    """ケースファイルを検査します。終了コード: 0 問題なし、1 エラー（--strict なら警告も）、2 使い方や読み込みの問題。"""
+    from .config import ConfigResolver
+    from .linter import collect, lint_all, plan
+    from .reporters import REPORTERS, Totals
+
+    resolver = ConfigResolver(config)
+    files, missing = collect(paths)
+    for message in missing:
+        _warn(message)
+    if not files and not missing:
+        _fail("検査する YAML ファイル（*.yaml / *.yml）が見つかりません")
+    jobs = plan(files, resolver, _codes(select), _codes(ignore) or [])
+    reporter = REPORTERS[output_format](sys.stdout)
+    totals = Totals()
+    unreadable = bool(missing)
+    for result in lint_all(jobs):
+        if result.error is not None:
+            _warn(result.error)
+            unreadable = True
+        totals.add(result)
+        reporter.file(result)
+    reporter.finish(totals)
+    strict = strict or any(job.config.config.lint.strict for job in jobs)
+    if unreadable:
+        raise typer.Exit(EXIT_USAGE)
+    if totals.errors or (strict and totals.warnings):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+def rules(
+    code: Annotated[str | None, typer.Argument(help="説明を表示するコード（例: E305）。省略すると一覧", show_default=False)] = None,
+) -> None:
+    """検査のコードの一覧、または一つのコードの説明（何を検査するか、なぜ問題か、違反例と修正例）を表示します。"""
+    from rich.console import Console
+    from rich.markdown import Markdown
+    from rich.table import Table
+
+    from .registry import all_rules, get
+
+    console = Console(highlight=False)
+    if code is None:
+        table = Table("コード", "種別", "内容", box=None, pad_edge=False)
+        for rule in all_rules():
+            table.add_row(rule.code, "エラー" if rule.severity.value == "error" else "警告", rule.title)
+        console.print(table)
+        return
+    rule = get(code)
+    if rule is None:
+        _fail(f"コード「{code}」はありません（`shingikai rules` で一覧を表示します）")
+    kind = "エラー" if rule.severity.value == "error" else "警告"
+    heading = f"# {rule.code} {rule.title}（{kind}）\n\n"
+    if console.is_terminal:
+        console.print(Markdown(heading + rule.doc))
+    else:
+        sys.stdout.write(heading + rule.doc + "\n")
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"shingikai: {message}\n")
+
+
+def _fail(message: str) -> NoReturn:
+    _warn(message)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def _usage_message(error: typer.TyperException) -> str:
+    """Typer's English usage errors, said in Japanese."""
+    kind = type(error).__name__
+    param = getattr(error, "param", None)
+    hint = " / ".join(param.opts) if param is not None else None
+    if kind == "NoSuchOption":
+        possibilities = getattr(error, "possibilities", None)
+        suggestion = f"（{', '.join(sorted(possibilities))} の誤りではありませんか）" if possibilities else ""
+        return f"オプション {error.option_name} はありません{suggestion}"  # type: ignore[attr-defined]
+    if kind == "MissingParameter":
+        return f"{hint or '引数'} を指定してください"
+    if kind == "BadParameter":
+        return f"{hint or '引数'} の値が正しくありません: {error.message}"  # type: ignore[attr-defined]
+    if kind == "BadOptionUsage":
+        return f"オプション {error.option_name} の使い方が正しくありません（値が必要です）"  # type: ignore[attr-defined]
+    return f"使い方が正しくありません（{error}）"
+
+
+def main() -> None:
+    try:
+        code = app(standalone_mode=False)
+    except ShingikaiError as error:
+        _warn(str(error))
+        code = EXIT_USAGE
+    except typer.TyperException as error:
+        if type(error).__name__ == "NoArgsIsHelpError":
+            error.show()  # type: ignore[attr-defined]
+            code = EXIT_USAGE
+        elif type(error).__name__ == "Abort":
+            code = 130
+        else:
+            context = getattr(error, "ctx", None)
+            command = context.command_path if context is not None else "shingikai"
+            _warn(f"{_usage_message(error)}。`{command} --help` で使い方を表示します")
+            code = EXIT_USAGE
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:
+        # Output piped into `head`: the reader has what it wanted.
+        sys.stderr.close()
+        code = EXIT_FINDINGS
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

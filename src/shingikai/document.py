@@ -1,0 +1,433 @@
+"""Stage 2: text to a document — plain data plus the source position of every key and value.
+
+libyaml's composer builds the node tree (never objects: no tag is ever constructed);
+this module walks it once, resolving scalars, refusing foreign tags, bounding alias
+expansion and depth, reporting duplicate keys, and recording positions by path.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Final
+
+import yaml
+from yaml import CSafeLoader
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import CodedProblem, UnreadableCase
+from .findings import Problem, Span
+from .registry import declare
+from .source import TOO_LARGE
+
+PathKey = str | int
+Path = tuple[PathKey, ...]
+
+MAX_DEPTH: Final = 32
+# Values produced, counting every expansion of an alias.
+MAX_VALUES: Final = 50_000
+
+SYNTAX_ERROR = declare(
+    "E101",
+    "YAML の構文エラー",
+    """
+    ## 何を検査するか
+    ファイルが YAML として読めるか。読めない場合は、構文解析器が止まった位置と理由を示します。
+
+    ## なぜ問題か
+    構文の誤りがあると、どの項目がどの値なのかが決まらず、以降の検査も出力もできません。
+    多いのは、字下げのずれ、タブ文字による字下げ、`: ` を含む値を引用符で囲んでいないことです。
+
+    ## 違反例
+    ```yaml
+    title: 外部提供について
+    bases: [外部提供, 結合
+    ```
+
+    ## 修正例
+    ```yaml
+    title: 外部提供について
+    bases: [外部提供, 結合]
+    ```
+    """,
+)
+
+DUPLICATE_KEY = declare(
+    "E102",
+    "キーの重複",
+    """
+    ## 何を検査するか
+    同じマッピングの中に同じキーが二度書かれていないか。二つの位置を示します。
+
+    ## なぜ問題か
+    一般的な YAML の読み込みは、重複したキーの後の方を黙って採用し、前の方を捨てます。
+    書いたはずの内容がシートから消えても誰も気付きません。本ツールは最初の方を採用して検査を続けます。
+
+    ## 違反例
+    ```yaml
+    remarks: 前回の審議会で継続審議となった。
+    remarks: 資料を差し替えた。
+    ```
+
+    ## 修正例
+    ```yaml
+    remarks: |
+      前回の審議会で継続審議となった。
+      資料を差し替えた。
+    ```
+    """,
+)
+
+NOT_A_CASE = declare(
+    "E104",
+    "ケースとして読めないファイル",
+    """
+    ## 何を検査するか
+    ファイルが空でないこと、YAML の文書が一つだけであること、最上位がマッピング（`キー: 値` の並び）であること。
+
+    ## なぜ問題か
+    付議案件シート 1 件が 1 ファイルです。空のファイルや複数の文書（`---` で区切ったもの）、
+    リストだけのファイルは、どのシートとして扱えばよいか決まりません。
+
+    ## 違反例
+    ```yaml
+    - 外部提供
+    - 結合
+    ```
+
+    ## 修正例
+    ```yaml
+    bases: [外部提供, 結合]
+    ```
+    """,
+)
+
+FOREIGN_TAG = declare(
+    "E105",
+    "使えないタグ",
+    """
+    ## 何を検査するか
+    `!!python/object` や `!独自タグ` のように、文字列・数・真偽値・リスト・マッピング以外を作るタグが
+    使われていないか。タグの付いた値は決して組み立てません（読み込むだけでプログラムが動くことはありません）。
+
+    ## なぜ問題か
+    ケースファイルは多くの課から集まり、公開されるシートになります。オブジェクトを作るタグは
+    読み込むだけで任意の処理を実行させる攻撃に使われ、シートの内容としても意味を持ちません。
+
+    ## 違反例
+    ```yaml
+    title: !!python/object/apply:os.system [echo 危険]
+    ```
+
+    ## 修正例
+    ```yaml
+    title: 外部提供について
+    ```
+    """,
+)
+
+_CORE = "tag:yaml.org,2002:"
+_STR, _NULL, _BOOL, _INT = _CORE + "str", _CORE + "null", _CORE + "bool", _CORE + "int"
+# Resolved as text: floats and dates keep the digits as written (件数 1.50, 2022-01-18).
+_AS_TEXT: Final = frozenset({_CORE + "float", _CORE + "timestamp"})
+_SEQ, _MAP = _CORE + "seq", _CORE + "map"
+_PLAIN_SCALAR: Final = frozenset({_STR, _NULL, _BOOL, _INT, *_AS_TEXT})
+# YAML 1.2 core schema: no octal, no yes/no/on/off booleans, no sexagesimal numbers.
+_INT_12 = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_BOOL_12: Final = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    key: Span | None
+    value: Span
+
+    @property
+    def anchor(self) -> Span:
+        """Where a finding about this value points: its key, or itself in a list."""
+        if self.key is None:
+            return self.value
+        return Span(self.key.line, self.key.column, self.value.end_line, self.value.end_column)
+
+
+@dataclass(frozen=True, slots=True)
+class TextScalar:
+    """A string value and where its source text lies."""
+
+    path: Path
+    value: str
+    start: int
+    end: int
+    anchor_line: int
+
+
+@dataclass(frozen=True)
+class Document:
+    text: str
+    data: dict[str, Any]
+    locations: dict[Path, Location]
+    texts: tuple[TextScalar, ...]
+    # Non-fatal problems found while reading (duplicate keys).
+    problems: tuple[CodedProblem, ...] = ()
+
+    def location(self, path: Path) -> Location:
+        """The location of `path`, or of its nearest present ancestor."""
+        while path not in self.locations:
+            path = path[:-1]
+        return self.locations[path]
+
+    def missing_span(self, path: Path) -> Span:
+        """Where a finding about a missing value points: its key if written empty, else
+        the mapping that lacks it."""
+        if path in self.locations:
+            return self.locations[path].anchor
+        return self.location(path[:-1]).value
+
+    def is_blank(self, key: str) -> bool:
+        """Whether a top-level key is absent or has an empty value."""
+        value = self.data.get(key)
+        return value is None or (isinstance(value, str) and not value.strip())
+
+    @cached_property
+    def _lines(self) -> LineIndex:
+        return LineIndex(self.text)
+
+    def position(self, index: int) -> tuple[int, int]:
+        return self._lines.position(index)
+
+    def span_of(self, scalar: TextScalar, offset: int, length: int) -> Span:
+        """The source span of `scalar.value[offset:offset + length]`.
+
+        Block and quoted scalars do not map 1:1 onto their source (folding, escapes,
+        indentation), so the matched text is looked up in the source slice, the same
+        occurrence as in the value; if it is not there verbatim, the scalar's own span.
+        """
+        needle = scalar.value[offset : offset + length]
+        occurrence = scalar.value.count(needle, 0, offset)
+        source = self.text
+        index = source.find(needle, scalar.start, scalar.end)
+        for _ in range(occurrence):
+            if index < 0:
+                break
+            index = source.find(needle, index + 1, scalar.end)
+        if index < 0:
+            start, end = scalar.start, scalar.end
+        else:
+            start, end = index, index + len(needle)
+        return Span(*self.position(start), *self.position(end))
+
+
+class LineIndex:
+    """Character index to 1-based (line, column), counting line breaks as libyaml does."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+
+    def position(self, index: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._starts, index)
+        return line, index - self._starts[line - 1] + 1
+
+
+def _span(node: Node) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def _fatal(code: str, span: Span, message: str) -> UnreadableCase:
+    return UnreadableCase([CodedProblem(code, Problem(span, message))])
+
+
+def parse(text: str) -> Document:
+    """Compose `text` with libyaml and build the document, or raise `UnreadableCase`."""
+    try:
+        root = yaml.compose(text, Loader=CSafeLoader)
+    except yaml.MarkedYAMLError as error:
+        raise _syntax_problem(error) from error
+    except yaml.reader.ReaderError as error:
+        line, column = LineIndex(text).position(error.position)
+        char = f"U+{error.character:04X}" if isinstance(error.character, int) else repr(error.character)
+        raise _fatal(
+            SYNTAX_ERROR.code,
+            Span.point(line, column),
+            f"YAML に書けない制御文字（{char}）があります。削除してください",
+        ) from error
+    if root is None:
+        raise _fatal(NOT_A_CASE.code, Span.point(1, 1), "ファイルが空です。付議案件シートの内容を書いてください")
+    if not isinstance(root, MappingNode):
+        raise _fatal(
+            NOT_A_CASE.code,
+            _span(root),
+            "最上位は「キー: 値」の並び（マッピング）にしてください（例: `title: …`）",
+        )
+    builder = _Builder()
+    data = builder.build(root, ())
+    if builder.fatal:
+        raise UnreadableCase(builder.fatal)
+    return Document(
+        text=text,
+        data=data,
+        locations=builder.locations,
+        texts=tuple(builder.texts),
+        problems=tuple(builder.duplicates),
+    )
+
+
+# libyaml's messages, in the words a sheet's author understands.
+_SYNTAX_MESSAGES: Final = (
+    ("tab character", "字下げにタブ文字は使えません。空白で字下げしてください"),
+    ("cannot start any token", "ここに書けない文字があります（字下げのタブ、または `@`・`` ` ``・`%` で始まる値は引用符で囲んでください）"),
+    ("expected ',' or ']'", "`[` に対応する `]` がありません"),
+    ("expected ',' or '}'", "`{` に対応する `}` がありません"),
+    ("mapping values are not allowed", "ここに「キー: 値」は書けません（値に「: 」を含むなら引用符で囲んでください）"),
+    ("did not find expected key", "キーがあるべき位置です（字下げがずれていないか確認してください）"),
+    ("block sequence entries are not allowed", "ここに「- 」のリストは書けません（字下げを確認してください）"),
+    ("expected <block end>", "字下げが揃っていません（同じ階層のキーは同じ字下げにしてください）"),
+    ("found unexpected end of stream", "ファイルが途中で終わっています（引用符や括弧の閉じ忘れがないか確認してください）"),
+    ("found unknown escape character", "二重引用符の中に使えない `\\` の組み合わせがあります（`\\` を書くなら単一引用符で囲んでください）"),
+    ("could not find expected ':'", "「:」がありません（キーの後には「: 」が必要です）"),
+    ("did not find expected node content", "値があるべき位置です"),
+    ("undefined alias", "定義されていないエイリアス（`*名前`）です"),
+    ("duplicate anchor", "同じ名前のアンカー（`&名前`）が二つあります"),
+    ("unexpected ':'", "予期しない「:」があります（値に「:」を含むなら引用符で囲んでください）"),
+)
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError) -> UnreadableCase:
+    mark = error.problem_mark or error.context_mark
+    span = Span.point(mark.line + 1, mark.column + 1) if mark else Span.point(1, 1)
+    problem = error.problem or ""
+    if "maximum nesting depth" in problem:
+        return _fatal(TOO_LARGE.code, span, "入れ子が深すぎます。付議案件シートに必要な深さを大きく超えています")
+    if "expected a single document" in (error.context or ""):
+        return _fatal(NOT_A_CASE.code, span, "YAML の文書が二つ以上あります。1 ファイルに 1 件（`---` で区切らない）にしてください")
+    for needle, message in _SYNTAX_MESSAGES:
+        if needle in problem:
+            return _fatal(SYNTAX_ERROR.code, span, f"YAML の構文エラー: {message}")
+    return _fatal(SYNTAX_ERROR.code, span, f"YAML の構文エラーです（構文解析器の報告: {problem}）")
+
+
+_FOREIGN: Final = object()
+
+
+def _resolve(node: ScalarNode) -> Any:
+    """The scalar's value under the YAML 1.2 core schema; anything else stays text."""
+    tag, text = node.tag, node.value
+    if tag == _STR or tag in _AS_TEXT:
+        return text
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return _BOOL_12.get(text, text)
+    if tag == _INT:
+        return int(text) if _INT_12.fullmatch(text) else text
+    return _FOREIGN
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.locations: dict[Path, Location] = {}
+        self.texts: list[TextScalar] = []
+        self.duplicates: list[CodedProblem] = []
+        self.fatal: list[CodedProblem] = []
+        self.remaining = MAX_VALUES
+        self.active: set[int] = set()
+        # Set once a limit is hit: nothing more is read.
+        self.stopped = False
+
+    def build(self, root: MappingNode, path: Path) -> dict[str, Any]:
+        self.locations[path] = Location(None, _span(root))
+        return self._mapping(root, path, 1)
+
+    def _value(self, node: Node, path: Path, depth: int, key: Node | None) -> Any:
+        self.remaining -= 1
+        if self.remaining < 0:
+            self._too_large(node, f"値の数が多すぎます（エイリアスの展開を含めて {MAX_VALUES:,} 個まで）")
+            return None
+        if depth > MAX_DEPTH:
+            self._too_large(node, f"入れ子が深すぎます（{MAX_DEPTH} 段まで）")
+            return None
+        if id(node) in self.active:
+            self._too_large(node, "エイリアスが自分自身を含んでいます（循環参照）")
+            return None
+        self.locations[path] = Location(_span(key) if key is not None else None, _span(node))
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, path, key)
+        self.active.add(id(node))
+        try:
+            if isinstance(node, MappingNode):
+                return self._mapping(node, path, depth)
+            return self._sequence(node, path, depth)
+        finally:
+            self.active.discard(id(node))
+
+    def _too_large(self, node: Node, message: str) -> None:
+        self.stopped = True
+        self.fatal.append(CodedProblem(TOO_LARGE.code, Problem(_span(node), message)))
+
+    def _mapping(self, node: MappingNode, path: Path, depth: int) -> dict[str, Any]:
+        if node.tag != _MAP:
+            self._foreign_tag(node)
+        result: dict[str, Any] = {}
+        first_seen: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node)
+            if key in first_seen:
+                first = first_seen[key].start_mark
+                self.duplicates.append(
+                    CodedProblem(
+                        DUPLICATE_KEY.code,
+                        Problem(
+                            _span(key_node),
+                            f"キー「{key}」が重複しています（最初は {first.line + 1} 行 {first.column + 1} 列）。"
+                            "最初の方を採用して検査を続けます",
+                        ),
+                    )
+                )
+                continue
+            first_seen[key] = key_node
+            result[key] = self._value(value_node, (*path, key), depth + 1, key_node)
+            if self.stopped:
+                break
+        return result
+
+    def _sequence(self, node: SequenceNode, path: Path, depth: int) -> list[Any]:
+        if node.tag != _SEQ:
+            self._foreign_tag(node)
+        result = []
+        for index, item in enumerate(node.value):
+            result.append(self._value(item, (*path, index), depth + 1, None))
+            if self.stopped:
+                break
+        return result
+
+    def _key(self, node: Node) -> str:
+        if isinstance(node, ScalarNode):
+            if node.tag not in _PLAIN_SCALAR:
+                self._foreign_tag(node)
+            return node.value
+        # A list or mapping as a key: no key of the format, reported as an unknown key.
+        return f"（{node.start_mark.line + 1} 行目のリストやマッピングのキー）"
+
+    def _scalar(self, node: ScalarNode, path: Path, key: Node | None) -> Any:
+        value = _resolve(node)
+        if value is _FOREIGN:
+            self._foreign_tag(node)
+            return None
+        if isinstance(value, str):
+            anchor_line = (key or node).start_mark.line + 1
+            self.texts.append(TextScalar(path, value, node.start_mark.index, node.end_mark.index, anchor_line))
+        return value
+
+    def _foreign_tag(self, node: Node) -> None:
+        self.fatal.append(
+            CodedProblem(
+                FOREIGN_TAG.code,
+                Problem(
+                    _span(node),
+                    f"タグ「{node.tag}」は使えません。文字列・数・リスト・マッピングだけで書いてください",
+                ),
+            )
+        )

@@ -1,0 +1,145 @@
+"""Japanese-era dates in running text: find them, resolve partial ones, judge them."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Final, NamedTuple
+
+
+class Era(NamedTuple):
+    name: str
+    first: date
+    last: date | None
+
+    @property
+    def last_year(self) -> int | None:
+        """The highest year number the era reached (平成31)."""
+        return None if self.last is None else self.last.year - self.first.year + 1
+
+
+ERAS: Final = {
+    era.name: era
+    for era in (
+        Era("明治", date(1868, 1, 25), date(1912, 7, 29)),
+        Era("大正", date(1912, 7, 30), date(1926, 12, 24)),
+        Era("昭和", date(1926, 12, 25), date(1989, 1, 7)),
+        Era("平成", date(1989, 1, 8), date(2019, 4, 30)),
+        Era("令和", date(2019, 5, 1), None),
+    )
+}
+# Japan kept the lunisolar calendar until 明治5年12月2日: days of 明治1–5 are not Gregorian.
+_GREGORIAN_FROM: Final = date(1873, 1, 1)
+WEEKDAYS: Final = "月火水木金土日"
+
+_DIGITS: Final = str.maketrans("０１２３４５６７８９", "0123456789")
+_NUMBER = r"[0-9０-９]{1,3}"
+
+
+def _weekday(group: str) -> str:
+    return rf"\s*[（(]\s*(?P<{group}>[{WEEKDAYS}])\s*(?:曜日?)?\s*[)）]"
+
+
+_DATES = re.compile(
+    # 令和3年12月14日（火）, 令和元年度, 平成31年4月
+    rf"(?P<era>{'|'.join(ERAS)})\s*(?P<year>元|{_NUMBER})\s*年(?:(?P<fiscal>度)|"
+    rf"(?:\s*(?P<month>{_NUMBER})\s*月(?:\s*(?P<day>{_NUMBER})\s*日)?)?)(?:{_weekday('weekday')})?"
+    # 12月31日: the year is that of the last full date before it
+    rf"|(?<![0-9０-９年])(?P<month2>{_NUMBER})\s*月\s*(?P<day2>{_NUMBER})\s*日(?:{_weekday('weekday2')})?"
+    # 15日（水）: a day with its weekday
+    rf"|(?<![0-9０-９月])(?P<day3>{_NUMBER})\s*日{_weekday('weekday3')}"
+    # the end of a range: ～15日, から15日
+    rf"|(?:～|〜|~|から)\s*(?P<day4>{_NUMBER})\s*日"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DateProblem:
+    start: int
+    end: int
+    message: str
+
+
+def _number(text: str) -> int:
+    return 1 if text == "元" else int(text.translate(_DIGITS))
+
+
+def date_problems(text: str) -> Iterator[DateProblem]:
+    """Impossible era dates and wrong weekdays in `text`, in order.
+
+    A month-day or a day names the year and month of the last full date before it in
+    the same text (「令和3年12月14日から15日まで」); without one it is judged alone.
+    """
+    era: Era | None = None
+    year = month = 0
+    for match in _DATES.finditer(text):
+        groups = match.groupdict()
+        if groups["era"]:
+            era, year = ERAS[groups["era"]], _number(groups["year"])
+            message = _check_year(era, year, fiscal=bool(groups["fiscal"]))
+            month = _number(groups["month"]) if groups["month"] else 0
+            if message is None and month:
+                day = _number(groups["day"]) if groups["day"] else 0
+                message = _check_date(era, year, month, day, groups["weekday"])
+        elif groups["month2"]:
+            month, day = _number(groups["month2"]), _number(groups["day2"])
+            message = _check_date(era, year, month, day, groups["weekday2"]) if era else _check_month_day(month, day)
+        else:
+            if era is None or not month:
+                continue
+            day = _number(groups["day3"] or groups["day4"])
+            message = _check_date(era, year, month, day, groups["weekday3"])
+        if message is not None:
+            yield DateProblem(match.start(), match.end(), message)
+
+
+def _western(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _era_label(era: Era, year: int) -> str:
+    return f"{era.name}{'元' if year == 1 else year}年"
+
+
+def _check_year(era: Era, year: int, *, fiscal: bool) -> str | None:
+    if year < 1:
+        return f"{era.name}{year}年はありません（元年から数えます）"
+    if era.last_year is not None and year > era.last_year:
+        unit = "年度" if fiscal else "年"
+        return f"{era.name}{year}{unit}はありません（{era.name}は{era.last_year}年まで）"
+    return None
+
+
+def _check_month_day(month: int, day: int) -> str | None:
+    if not 1 <= month <= 12:
+        return f"{month}月はありません"
+    # Without a year, February may have 29 days.
+    if not 1 <= day <= calendar.monthrange(2024, month)[1]:
+        return f"{month}月{day}日はありません"
+    return None
+
+
+def _check_date(era: Era, year: int, month: int, day: int, weekday: str | None) -> str | None:
+    label = _era_label(era, year)
+    gregorian_year = era.first.year + year - 1
+    if not 1 <= month <= 12:
+        return f"{label}{month}月はありません"
+    if not day:
+        first_month, last_month = (era.first.year, era.first.month), era.last and (era.last.year, era.last.month)
+        if (gregorian_year, month) < first_month or (last_month and (gregorian_year, month) > last_month):
+            return f"{label}{month}月は{era.name}の期間外です"
+        return None
+    if not 1 <= day <= calendar.monthrange(gregorian_year, month)[1]:
+        return f"{label}{month}月{day}日はありません"
+    when = date(gregorian_year, month, day)
+    if when < _GREGORIAN_FROM:
+        return None
+    if when < era.first or (era.last is not None and when > era.last):
+        span = f"{_western(era.first)}から" + (f"{_western(era.last)}まで" if era.last else "")
+        return f"{label}{month}月{day}日は{era.name}の期間（{span}）の外です"
+    if weekday is not None and WEEKDAYS[when.weekday()] != weekday:
+        return f"{label}{month}月{day}日は{WEEKDAYS[when.weekday()]}曜日です（（{weekday}）と書かれています）"
+    return None

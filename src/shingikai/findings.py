@@ -1,0 +1,69 @@
+"""What every stage produces: findings at a source position."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import NamedTuple
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    @classmethod
+    def of(cls, code: str) -> Severity:
+        return cls.WARNING if code.startswith("W") else cls.ERROR
+
+
+class Span(NamedTuple):
+    """A region of the source, 1-based; the end column is exclusive (as in SARIF)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, line: int, column: int) -> Span:
+        return cls(line, column, line, column + 1)
+
+
+class Problem(NamedTuple):
+    """What a check reports: where and what. The caller adds the file and the code."""
+
+    span: Span
+    message: str
+    # The line whose `# shingikai: ignore[...]` comment covers this problem: the key
+    # line of the value it lies in (a comment cannot sit inside a block scalar).
+    anchor_line: int | None = None
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+    end_line: int
+    end_column: int
+    anchor_line: int
+
+    @classmethod
+    def from_problem(cls, path: str, code: str, problem: Problem) -> Finding:
+        span = problem.span
+        return cls(
+            path=path,
+            line=span.line,
+            column=span.column,
+            code=code,
+            message=problem.message,
+            end_line=span.end_line,
+            end_column=span.end_column,
+            anchor_line=problem.anchor_line or span.line,
+        )
+
+    @property
+    def severity(self) -> Severity:
+        return Severity.of(self.code)

@@ -1,0 +1,151 @@
+"""The one list of codes: every finding's code is registered here with its documentation.
+
+Codes of the loading stages (E1, E2 and the notice shapes) are *declared* by the module
+that produces them; the ordinance and quality rules are *checks* registered with
+`@rule`. Either way the docstring-like text is the rule's documentation, shown by
+`shingikai rules CODE`, exported to SARIF, and its two examples are tested.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .findings import Problem, Severity, Span
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .document import Document
+    from .model import Case
+
+# Modules that declare or register codes; importing them fills the registry.
+_CODE_MODULES = (
+    "shingikai.source",
+    "shingikai.document",
+    "shingikai.validation",
+    "shingikai.rules.ordinance",
+    "shingikai.rules.quality",
+    "shingikai.rules.text",
+)
+
+SECTION_TITLES = ("何を検査するか", "なぜ問題か", "違反例", "修正例")
+_HEADING = re.compile(r"^## (.+)$", re.MULTILINE)
+_YAML_BLOCK = re.compile(r"```yaml\n(.*?)```", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What a check looks at: the parsed file, the case if it validated, the settings."""
+
+    document: Document
+    case: Case | None
+    # Top-level keys present in the file whose values failed validation; a check must
+    # not read their absence from `case` as "missing".
+    invalid_keys: frozenset[str]
+    config: Config
+    file: Path
+    repository_root: Path
+
+    @property
+    def checked_case(self) -> Case:
+        """The validated case; only checks registered with `needs_case` read it."""
+        if self.case is None:
+            raise RuntimeError("a check that needs the case ran without one")
+        return self.case
+
+    def present(self, key: str) -> bool:
+        """Whether the file fills a top-level key (valid or not)."""
+        return not self.document.is_blank(key)
+
+    def at(self, *path: str | int) -> Span:
+        """Where a finding about the value at `path` points (its key, or the list entry)."""
+        return self.document.location(path).anchor
+
+
+Check = Callable[[Subject], Iterable[Problem]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    title: str
+    doc: str
+    check: Check | None = None
+    # Checks that read the typed case are skipped when the file did not validate far enough.
+    needs_case: bool = True
+
+    @property
+    def severity(self) -> Severity:
+        return Severity.of(self.code)
+
+    def section(self, title: str) -> str:
+        """One `## title` section of the documentation, without its heading."""
+        parts = _HEADING.split(self.doc)
+        sections = dict(zip(parts[1::2], parts[2::2], strict=True))
+        return sections[title].strip()
+
+    @property
+    def summary(self) -> str:
+        return self.section("何を検査するか").split("\n\n", 1)[0]
+
+    def example(self, title: str) -> str:
+        """The YAML snippet of the 違反例 or 修正例 section."""
+        block = _YAML_BLOCK.search(self.section(title))
+        assert block is not None, f"{self.code}: no yaml block in {title}"
+        return block.group(1)
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def _register(rule: Rule) -> Rule:
+    if rule.code in _REGISTRY:
+        raise ValueError(f"code {rule.code} registered twice")
+    headings = tuple(_HEADING.findall(rule.doc))
+    if headings != SECTION_TITLES:
+        raise ValueError(f"{rule.code}: documentation sections {headings} != {SECTION_TITLES}")
+    _REGISTRY[rule.code] = rule
+    return rule
+
+
+def declare(code: str, title: str, doc: str) -> Rule:
+    """Register a code produced by a loading stage rather than by a check."""
+    return _register(Rule(code=code, title=title, doc=inspect.cleandoc(doc), needs_case=False))
+
+
+def rule(code: str, title: str, *, needs_case: bool = True) -> Callable[[Check], Check]:
+    """Register a check; its docstring is its documentation."""
+
+    def register(check: Check) -> Check:
+        doc = inspect.getdoc(check)
+        if not doc:
+            raise ValueError(f"{code}: a rule needs its documentation as docstring")
+        _register(Rule(code=code, title=title, doc=doc, check=check, needs_case=needs_case))
+        return check
+
+    return register
+
+
+def all_rules() -> list[Rule]:
+    for module in _CODE_MODULES:
+        importlib.import_module(module)
+    return sorted(_REGISTRY.values(), key=lambda r: r.code)
+
+
+def checks() -> Iterator[Rule]:
+    return (r for r in all_rules() if r.check is not None)
+
+
+def get(code: str) -> Rule | None:
+    all_rules()
+    return _REGISTRY.get(code.upper())
+
+
+def matches(code: str, selectors: Iterable[str]) -> bool:
+    """Whether a code is named by any selector: a whole code or a prefix (`W`, `E3`, `W40`)."""
+    return any(code.startswith(selector) for selector in selectors)

@@ -1,0 +1,268 @@
+"""E3: the sheet against the ordinance — bases and sections, 通知, media, conditions."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from ..findings import Problem
+from ..model import SECTIONS
+from ..registry import Subject, rule
+from ..vocabulary import BASIS_BY_SECTION, BASIS_BY_VALUE, OTHER_BASIS, OTHER_MEDIUM
+
+
+def _normalized(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def cites(text: str | None, article: str) -> bool:
+    """Whether `text` cites `article` (条例第13条第4項, not 条例第13条第40項)."""
+    if not text or not article:
+        return False
+    return re.search(re.escape(_normalized(article)) + r"(?![0-9])", _normalized(text)) is not None
+
+
+def cites_emergency(subject: Subject) -> bool:
+    case = subject.case
+    return case is not None and cites(case.other_basis, subject.config.articles.緊急の外部提供)
+
+
+@rule("E301", "根拠規定に対応する欄がない")
+def basis_without_section(subject: Subject) -> Iterator[Problem]:
+    """
+    ## 何を検査するか
+    `bases` に挙げた根拠規定ごとに、対応する欄があるか。本人外収集→`indirect_collection`、
+    目的外利用→`secondary_use`、外部提供→`external_provision`、記録項目→`record_items`、
+    結合→`linkage`。
+
+    ## なぜ問題か
+    根拠規定にチェックを付けたのに、その欄（項目表や理由）がないシートでは、審議会は何を
+    諮問・報告されているのか判断できません。
+
+    ## 違反例
+    ```yaml
+    bases: [外部提供, 結合]
+    linkage:
+    ```
+
+    ## 修正例
+    ```yaml
+    bases: [外部提供]
+    linkage:
+    ```
+    """
+    for index, value in enumerate(subject.checked_case.bases):
+        section = BASIS_BY_VALUE[value].section
+        if section is not None and not subject.present(section):
+            yield Problem(
+                subject.at("bases", index),
+                f"根拠規定に「{value}」がありますが、{value}の欄（{section}）がありません",
+            )
+
+
+@rule("E302", "根拠規定のない欄")
+def section_without_basis(subject: Subject) -> Iterator[Problem]:
+    """
+    ## 何を検査するか
+    欄（`indirect_collection`、`secondary_use`、`external_provision`、`record_items`、`linkage`）が
+    あるのに、対応する根拠規定が `bases` にないものはないか。ただし、`other_basis` が緊急時の外部提供の
+    規定（設定の `articles.緊急の外部提供`、狛江市は条例第13条第4項）を挙げている場合の
+    `external_provision` は除きます。
+
+    ## なぜ問題か
+    欄だけがあって根拠規定にチェックがないと、シートの冒頭（根拠規定）と本文が食い違い、
+    どの条文に基づく審議なのかが分からなくなります。
+
+    ## 違反例
+    ```yaml
+    bases: [外部提供]
+    ```
+
+    ## 修正例
+    ```yaml
+    bases: [外部提供, 結合]
+    ```
+    """
+    declared = set(subject.checked_case.bases)
+    for section in SECTIONS:
+        basis = BASIS_BY_SECTION[section].value
+        if not subject.present(section) or basis in declared:
+            continue
+        if section == "external_provision" and cites_emergency(subject):
+            continue
+        yield Problem(
+            subject.at(section),
+            f"{basis}の欄（{section}）がありますが、根拠規定（bases）に「{basis}」がありません",
+        )
+
+
+@rule("E303", "⑥その他 と other_basis の食い違い")
+def other_basis_mismatch(subject: Subject) -> Iterator[Problem]:
+    """
+    ## 何を検査するか
+    `bases` に `その他` があるなら `other_basis`（⑥その他の括弧内の規定）があるか、
+    `other_basis` があるなら `bases` に `その他` があるか。
+
+    ## なぜ問題か
+    ⑥その他 にチェックがあっても括弧内が空では、どの規定に基づくのか分かりません。
+    逆に規定だけが書かれていると、チェック欄と食い違ったシートになります。
+
+    ## 違反例
+    ```yaml
+    bases: [外部提供, 結合, その他]
+    ```
+
+    ## 修正例
+    ```yaml
+    bases: [外部提供, 結合, その他]
+    other_basis: 条例第13条第2項第2号
+    ```
+    """
+    case = subject.checked_case
+    if OTHER_BASIS in case.bases and not subject.present("other_basis"):
+        yield Problem(
+            subject.at("bases", case.bases.index(OTHER_BASIS)),
+            "根拠規定に「その他」がありますが、その規定（other_basis、例: 条例第13条第4項）がありません",
+        )
+    if OTHER_BASIS not in case.bases and case.other_basis is not None:
+        yield Problem(
+            subject.at("other_basis"),
+            "その他の根拠規定（other_basis）がありますが、根拠規定（bases）に「その他」がありません",
+        )
+
+
+@rule("E304", "項目のない欄")
+def section_without_items(subject: Subject) -> Iterator[Problem]:
+    """
+    ## 何を検査するか
+    項目表のある欄（本人外収集・目的外利用・外部提供・記録項目）で、`items` と `other_items` を
+    合わせて一つ以上の項目があるか。
+
+    ## なぜ問題か
+    どの個人情報を収集・利用・提供・記録するのかは審議の中心です。項目が一つもない欄は、
+    書き忘れか、欄そのものが不要かのどちらかです。
+
+    ## 違反例
+    ```yaml
+    external_provision:
+      items: []
+    ```
+
+    ## 修正例
+    ```yaml
+    external_provision:
+      items: [氏名, 住所]
+    ```
+    """
+    for key, section in subject.checked_case.action_sections():
+        if not section.all_items:
+            where = (key, "items")
+            yield Problem(
+                subject.document.missing_span(where),
+                f"{key} に項目がありません。items（項目表）か other_items（その他の項目）に一つ以上書いてください",
+            )
+
+
+@rule("E307", "その他の媒体 と具体的な形態の食い違い")
+def media_detail_mismatch(subject: Subject) -> Iterator[Problem]:
+    """
+    ## 何を検査するか
+    外部提供の形態に `その他の媒体` を選んだなら `media_detail`（具体的な形態）があるか、
+    `media_detail` があるなら `その他の媒体` を選んでいるか。
+
+    ## なぜ問題か
+    紙でも電磁的記録媒体でもない提供（ネットワーク経由など）は、具体的な形態が書かれて
+    いなければ安全性を判断できません。
+
+    ## 違反例
+    ```yaml
+    external_provision:
+      media_detail:
+    ```
+
+    ## 修正例
+    ```yaml
+    external_provision:
+      media: [その他の媒体]
+      media_detail: 行政専用の閉域ネットワークを介して、画像データをアップロードする。
+    ```
+    """
+    provision = subject.checked_case.external_provision
+    if provision is None:
+        return
+    if OTHER_MEDIUM in provision.media and provision.media_detail is None:
+        yield Problem(
+            subject.at("external_provision", "media", provision.media.index(OTHER_MEDIUM)),
+            "外部提供の形態に「その他の媒体」がありますが、具体的な形態（external_provision.media_detail）がありません",
+        )
+    if OTHER_MEDIUM not in provision.media and provision.media_detail is not None:
+        yield Problem(
+            subject.at("external_provision", "media_detail"),
+            "具体的な形態（external_provision.media_detail）がありますが、外部提供の形態に「その他の媒体」がありません",
+        )
+
+
+@rule("E308", "外部提供する条件がない")
+def provision_without_conditions(subject: Subject) -> Iterator[Problem]:
+    """
+    ## 何を検査するか
+    根拠規定に `外部提供` があるとき、`external_provision.conditions`（外部提供する条件）があるか。
+
+    ## なぜ問題か
+    条例に基づく外部提供では、提供先に課す条件（条例の遵守、契約、特記仕様書など）が
+    審議の要点です。条件のない外部提供を認めることはできません。
+
+    ## 違反例
+    ```yaml
+    external_provision:
+      conditions:
+    ```
+
+    ## 修正例
+    ```yaml
+    external_provision:
+      conditions: 条例の遵守を徹底させ、特記仕様書を取り交わす。
+    ```
+    """
+    case = subject.checked_case
+    if "外部提供" in case.bases and case.external_provision is not None and case.external_provision.conditions is None:
+        yield Problem(
+            subject.document.missing_span(("external_provision", "conditions")),
+            "根拠規定に「外部提供」がありますが、外部提供する条件（external_provision.conditions）がありません",
+        )
+
+
+@rule("E309", "緊急時の外部提供が報告事項でない")
+def emergency_not_reported(subject: Subject) -> Iterator[Problem]:
+    """
+    ## 何を検査するか
+    `other_basis` が緊急時の外部提供の規定（設定の `articles.緊急の外部提供`、狛江市は条例第13条第4項:
+    人の生命、身体又は財産の保護のため緊急の必要があるとき）を挙げているのに、
+    `kind` が `報告` でないものはないか。
+
+    ## なぜ問題か
+    緊急時の外部提供は、提供した後で審議会に報告するものです。諮問（事前に意見を聴く）として
+    出すと、手続の順序がシートの上で誤って記録されます。
+
+    ## 違反例
+    ```yaml
+    kind: 諮問
+    bases: [外部提供, 結合, その他]
+    other_basis: 条例第13条第4項
+    ```
+
+    ## 修正例
+    ```yaml
+    kind: 報告
+    bases: [外部提供, 結合, その他]
+    other_basis: 条例第13条第4項
+    ```
+    """
+    case = subject.checked_case
+    if cites_emergency(subject) and case.kind != "報告":
+        article = subject.config.articles.緊急の外部提供
+        yield Problem(
+            subject.at("kind"),
+            f"緊急時の外部提供（{article}）は事後の報告です。kind を「報告」にしてください",
+        )

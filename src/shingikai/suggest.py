@@ -1,0 +1,28 @@
+"""The nearest valid word to a mistyped one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from difflib import SequenceMatcher
+
+_CUTOFF = 0.5
+
+
+def nearest(word: str, candidates: Iterable[str], aliases: Mapping[str, str] | None = None) -> str | None:
+    """The candidate closest to `word`, or None if none is close.
+
+    `aliases` maps other spellings (the sheet's Japanese labels) to a candidate, so a
+    user who types the label as the key (`外部提供先の概要:`) is pointed at `recipient`.
+    """
+    spellings = {c: c for c in candidates}
+    spellings.update(aliases or {})
+    best, best_score = None, _CUTOFF
+    for spelling, candidate in spellings.items():
+        if word in spelling or spelling in word:
+            # 電話 → 電話番号: a part of the right word is the likeliest slip.
+            score = 0.9 + 0.1 * min(len(word), len(spelling)) / max(len(word), len(spelling))
+        else:
+            score = SequenceMatcher(None, word, spelling).ratio()
+        if score > best_score:
+            best, best_score = candidate, score
+    return best

@@ -1,0 +1,90 @@
+"""Which findings the user silenced: inline comments, configuration, command line."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from pathlib import Path
+
+from .config import LoadedConfig
+from .document import Document, LineIndex
+from .findings import Finding
+from .registry import matches
+
+_DIRECTIVE = re.compile(r"(?:^|(?<=\s))#\s*shingikai:\s*(ignore|ignore-file)\[([^\]\n]*)\]", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class InlineSuppressions:
+    """`# shingikai: ignore[CODES]` per line and `# shingikai: ignore-file[CODES]`."""
+
+    whole_file: tuple[str, ...] = ()
+    by_line: dict[int, tuple[str, ...]] | None = None
+
+    @classmethod
+    def scan(cls, text: str | None, document: Document | None) -> InlineSuppressions:
+        if not text or "shingikai:" not in text:
+            return cls()
+        # A `#` inside a string value is text, not a comment.
+        scalars = sorted((s.start, s.end) for s in document.texts) if document else []
+        starts = [start for start, _ in scalars]
+        whole_file: list[str] = []
+        by_line: dict[int, tuple[str, ...]] = {}
+        line_of = document.position if document else LineIndex(text).position
+        for match in _DIRECTIVE.finditer(text):
+            at = bisect.bisect_right(starts, match.start()) - 1
+            if at >= 0 and match.start() < scalars[at][1]:
+                continue
+            codes = tuple(c.strip().upper() for c in match.group(2).split(",") if c.strip())
+            if match.group(1) == "ignore-file":
+                whole_file.extend(codes)
+            else:
+                line = line_of(match.start())[0]
+                by_line[line] = (*by_line.get(line, ()), *codes)
+        return cls(tuple(whole_file), by_line)
+
+    def covers(self, finding: Finding) -> bool:
+        if matches(finding.code, self.whole_file):
+            return True
+        if not self.by_line:
+            return False
+        return any(
+            matches(finding.code, self.by_line.get(line, ())) for line in {finding.line, finding.anchor_line}
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The codes a run reports: `select` (empty: all) minus `ignore`, per file."""
+
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...]
+    root: Path | None
+
+    @classmethod
+    def of(cls, loaded: LoadedConfig, select: Iterable[str] | None, ignore: Iterable[str]) -> Selection:
+        settings = loaded.config.lint
+        return cls(
+            select=tuple(settings.select if select is None else select),
+            ignore=(*settings.ignore, *ignore),
+            per_file_ignores=tuple((glob, tuple(codes)) for glob, codes in settings.per_file_ignores.items()),
+            root=loaded.root,
+        )
+
+    def for_file(self, path: Path) -> tuple[str, ...]:
+        """The ignored selectors for one file, per-file-ignores included."""
+        if not self.per_file_ignores or self.root is None:
+            return self.ignore
+        try:
+            relative = path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return self.ignore
+        extra = [code for glob, codes in self.per_file_ignores if fnmatch(relative, glob) for code in codes]
+        return (*self.ignore, *extra)
+
+    def enabled(self, code: str, ignored: tuple[str, ...]) -> bool:
+        return (not self.select or matches(code, self.select)) and not matches(code, ignored)

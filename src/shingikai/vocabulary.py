@@ -1,0 +1,53 @@
+"""The sheet's fixed vocabulary: one table each, shared by the model, lint and render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+# 保有個人情報の項目, grouped and ordered as on the sheet's grid.
+ITEM_GROUPS: Final[dict[str, tuple[str, ...]]] = {
+    "基本的事項": (
+        "識別番号", "氏名", "本籍", "国籍", "生年月日", "年齢",
+        "性別", "住所", "電話番号", "電子メールアドレス", "口座情報",
+    ),
+    "心身の状況": ("健康状態", "病歴", "身体の特徴"),
+    "家族状況等": ("家族状況", "親族関係", "婚姻"),
+    "社会生活": (
+        "職業", "職歴", "学歴", "学業", "資格", "賞罰", "成績",
+        "評価", "財産", "収入", "納税状況", "趣味", "公的扶助",
+    ),
+}
+ITEMS: Final[tuple[str, ...]] = tuple(item for group in ITEM_GROUPS.values() for item in group)
+
+KINDS: Final[tuple[str, ...]] = ("諮問", "報告")
+MEDIA: Final[tuple[str, ...]] = ("紙媒体", "電磁的記録媒体", "その他の媒体")
+OTHER_MEDIUM: Final = "その他の媒体"
+NOTICE_GIVEN: Final[tuple[str, ...]] = ("有", "無")
+TIMINGS: Final[tuple[str, ...]] = ("事前", "事後")
+OPERATIONS: Final[tuple[str, ...]] = ("設定", "追加", "変更")
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """One 根拠規定 box: its value in `bases`, its mark and the section it requires."""
+
+    value: str
+    mark: str
+    label: str
+    section: str | None
+    # The verb phrase of the 通知 無 rationale ("保有個人情報を外部提供することにつき").
+    action: str | None = None
+
+
+BASES: Final[tuple[Basis, ...]] = (
+    Basis("本人外収集", "①", "本人外収集", "indirect_collection", "本人外収集"),
+    Basis("目的外利用", "②", "目的外利用", "secondary_use", "目的外利用"),
+    Basis("外部提供", "③", "外部提供", "external_provision", "外部提供"),
+    Basis("記録項目", "④", "電子計算機処理による記録項目の設定、追加又は変更", "record_items"),
+    Basis("結合", "⑤", "電子計算機処理による結合", "linkage"),
+    Basis("その他", "⑥", "その他", None),
+)
+BASIS_BY_VALUE: Final[dict[str, Basis]] = {basis.value: basis for basis in BASES}
+BASIS_BY_SECTION: Final[dict[str, Basis]] = {b.section: b for b in BASES if b.section}
+OTHER_BASIS: Final = "その他"

@@ -12,6 +12,7 @@ from typing import Final
 
 from .config import ConfigResolver, LoadedConfig
 from .document import Document, parse
+from .model import Case
 from .errors import CodedProblem, InputError, UnreadableCase
 from .findings import Finding
 from .registry import Subject, checks
@@ -80,19 +81,31 @@ def _repository_root(directory: Path, configured: Path | None) -> Path:
     return directory
 
 
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    result: FileResult
+    # The validated case, when the file validated (possibly with some parts left out).
+    case: Case | None = None
+
+
 def lint_file(job: Job) -> FileResult:
+    return inspect(job).result
+
+
+def inspect(job: Job) -> Inspection:
+    """Lint one file; keep the case for those (render) who go on with it."""
     try:
         raw = read_source(job.path)
     except InputError as error:
-        return FileResult(job.display, error=str(error))
+        return Inspection(FileResult(job.display, error=str(error)))
     except UnreadableCase as unreadable:
-        return _result(job, unreadable.problems, None, None)
+        return Inspection(_result(job, unreadable.problems, None, None))
     text: str | None = None
     try:
         text = decode(raw)
         document = parse(text)
     except UnreadableCase as unreadable:
-        return _result(job, unreadable.problems, text, None)
+        return Inspection(_result(job, unreadable.problems, text, None))
     ignored = job.selection.for_file(job.path)
     validation = validate(document)
     subject = Subject(
@@ -108,7 +121,7 @@ def lint_file(job: Job) -> FileResult:
         if not job.selection.enabled(rule.code, ignored) or (rule.needs_case and validation.case is None):
             continue
         problems.extend(CodedProblem(rule.code, problem) for problem in rule.check(subject))
-    return _result(job, problems, text, document, ignored)
+    return Inspection(_result(job, problems, text, document, ignored), validation.case)
 
 
 def _result(
@@ -151,6 +164,7 @@ def plan(
     selections: dict[int, Selection] = {}
     for path, display in files:
         loaded = resolver.for_path(path)
-        selection = selections.setdefault(id(loaded), Selection.of(loaded, select, ignore))
-        jobs.append(Job(path, display, loaded, selection))
+        if id(loaded) not in selections:
+            selections[id(loaded)] = Selection.of(loaded, select, ignore)
+        jobs.append(Job(path, display, loaded, selections[id(loaded)]))
     return jobs

@@ -1,0 +1,93 @@
+"""Shared helpers: every test runs the real `shingikai` command on real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+CASES = REPO / "cases"
+AS_SUBMITTED = REPO / "tests" / "fixtures" / "as-submitted"
+# The installed console script, next to the interpreter running the tests.
+SHINGIKAI = Path(sys.executable).with_name("shingikai")
+EXAMPLE = CASES / "ai-ocr-shoukyaku-shisan.yaml"
+
+
+@dataclass(frozen=True)
+class Completed:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+    def lines(self) -> list[str]:
+        return self.stdout.splitlines()
+
+    def codes(self) -> list[tuple[int, str]]:
+        """(line, code) of each finding, from `--format json` output."""
+        return [(f["line"], f["code"]) for f in self.json()["findings"]]
+
+
+def run(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 60) -> Completed:
+    """Run `shingikai ARGS` as a user would, off a terminal."""
+    completed = subprocess.run(
+        [str(SHINGIKAI), *map(str, args)],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    return Completed(completed.returncode, completed.stdout, completed.stderr)
+
+
+def lint_json(*args: str | Path, cwd: Path | None = None) -> Completed:
+    return run("lint", "--format", "json", *args, cwd=cwd)
+
+
+def overlay(base: dict[str, Any], snippet: dict[str, Any]) -> dict[str, Any]:
+    """`base` with `snippet` merged in: mappings merge key by key, anything else replaces."""
+    merged = dict(base)
+    for key, value in snippet.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = overlay(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def dump(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+
+
+@pytest.fixture
+def example() -> dict[str, Any]:
+    """The first seed case as data: valid and lint-clean."""
+    return yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[..., Path]:
+    """Write a case file (text or bytes) under a fresh directory and return its path."""
+
+    def write_file(content: str | bytes, name: str = "case.yaml") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return write_file

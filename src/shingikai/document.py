@@ -303,10 +303,18 @@ def _syntax_problem(error: yaml.MarkedYAMLError) -> UnreadableCase:
         return _fatal(TOO_LARGE.code, span, "入れ子が深すぎます。付議案件シートに必要な深さを大きく超えています")
     if "expected a single document" in (error.context or ""):
         return _fatal(NOT_A_CASE.code, span, "YAML の文書が二つ以上あります。1 ファイルに 1 件（`---` で区切らない）にしてください")
+    context = error.context_mark
+    # The parser stops where the text stops making sense; the construct it was reading
+    # (an unclosed `[`, a quoted string) often starts earlier.
+    since = (
+        f"（{context.line + 1} 行 {context.column + 1} 列から読んでいる途中）"
+        if context is not None and mark is not None and context.line != mark.line
+        else ""
+    )
     for needle, message in _SYNTAX_MESSAGES:
         if needle in problem:
-            return _fatal(SYNTAX_ERROR.code, span, f"YAML の構文エラー: {message}")
-    return _fatal(SYNTAX_ERROR.code, span, f"YAML の構文エラーです（構文解析器の報告: {problem}）")
+            return _fatal(SYNTAX_ERROR.code, span, f"YAML の構文エラー: {message}{since}")
+    return _fatal(SYNTAX_ERROR.code, span, f"YAML の構文エラーです（構文解析器の報告: {problem}）{since}")
 
 
 _FOREIGN: Final = object()
@@ -334,6 +342,9 @@ class _Builder:
         self.fatal: list[CodedProblem] = []
         self.remaining = MAX_VALUES
         self.active: set[int] = set()
+        # An alias is the same node again: its value is reused and its size counted
+        # without walking it again, so an alias bomb is refused after a few nodes.
+        self.built: dict[int, tuple[Any, int]] = {}
         # Set once a limit is hit: nothing more is read.
         self.stopped = False
 
@@ -355,13 +366,24 @@ class _Builder:
         self.locations[path] = Location(_span(key) if key is not None else None, _span(node))
         if isinstance(node, ScalarNode):
             return self._scalar(node, path, key)
+        if id(node) in self.built:
+            value, size = self.built[id(node)]
+            self.remaining -= size
+            if self.remaining < 0:
+                self._too_large(node, f"エイリアスを展開すると値が多すぎます（{MAX_VALUES:,} 個まで）")
+                return None
+            return value
+        before = self.remaining
         self.active.add(id(node))
         try:
             if isinstance(node, MappingNode):
-                return self._mapping(node, path, depth)
-            return self._sequence(node, path, depth)
+                value = self._mapping(node, path, depth)
+            else:
+                value = self._sequence(node, path, depth)
         finally:
             self.active.discard(id(node))
+        self.built[id(node)] = (value, before - self.remaining)
+        return value
 
     def _too_large(self, node: Node, message: str) -> None:
         self.stopped = True
@@ -422,12 +444,13 @@ class _Builder:
         return value
 
     def _foreign_tag(self, node: Node) -> None:
+        tag = "!!" + node.tag.removeprefix(_CORE) if node.tag.startswith(_CORE) else node.tag
         self.fatal.append(
             CodedProblem(
                 FOREIGN_TAG.code,
                 Problem(
                     _span(node),
-                    f"タグ「{node.tag}」は使えません。文字列・数・リスト・マッピングだけで書いてください",
+                    f"タグ「{tag}」は使えません。文字列・数・リスト・マッピングだけで書いてください",
                 ),
             )
         )

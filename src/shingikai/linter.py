@@ -135,7 +135,11 @@ def _result(
         ignored = job.selection.for_file(job.path)
     inline = InlineSuppressions.scan(text, document)
     findings = (Finding.from_problem(job.display, code, problem) for code, problem in problems)
-    kept = sorted(f for f in findings if job.selection.enabled(f.code, ignored) and not inline.covers(f))
+    # Stable on ties: at one position, findings keep the order the stages produced them.
+    kept = sorted(
+        (f for f in findings if job.selection.enabled(f.code, ignored) and not inline.covers(f)),
+        key=lambda f: (f.line, f.column),
+    )
     return FileResult(job.display, tuple(kept))
 
 

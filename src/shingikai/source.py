@@ -144,7 +144,7 @@ def _not_utf8(raw: bytes, offset: int) -> CodedProblem:
     else:
         shown, iconv_name = likely
         message = (
-            f"UTF-8 で書かれていません。{shown} で保存されているようです。"
+            f"UTF-8 で書かれていません。{shown}で保存されているようです。"
             f"エディタで文字コードを「UTF-8」にして保存し直すか、"
             f"`iconv -f {iconv_name} -t UTF-8 元のファイル > 新しいファイル` で変換してください"
         )

@@ -297,6 +297,16 @@ def validate(document: Document) -> Validation:
 _REQUIRED_TOP_LEVEL: Final = frozenset(name for name, f in Case.model_fields.items() if f.is_required())
 
 
+def _section_keys() -> dict[str, str]:
+    """Each key of a section, to the top-level keys of the sections that hold it."""
+    holders: dict[str, list[str]] = {}
+    for name, field in Case.model_fields.items():
+        for model in _models_in(field.annotation):
+            for key in model.model_fields:
+                holders.setdefault(key, []).append(name)
+    return {key: "・".join(names) for key, names in holders.items()}
+
+
 @dataclass(frozen=True, slots=True)
 class _Step:
     """One key of an error's location: the model holding it and its field."""
@@ -334,6 +344,9 @@ def _walk(loc: tuple[int | str, ...]) -> tuple[Path, list[_Step], str | None]:
         steps.append(_Step(part, model, field))
         candidates = list(_models_in(field.annotation)) if field else []
     return tuple(path), steps, shape
+
+
+_KEYS_ELSEWHERE: Final = _section_keys()
 
 
 def _dotted(path: Path) -> str:
@@ -413,7 +426,7 @@ def _unknown_key(document: Document, path: Path, steps: list[_Step], shape: str 
     key = str(path[-1])
     model = steps[-1].model
     if shape is not None and key in ("timing", "method", "proviso"):
-        own = "有" if key == "proviso" else "無"
+        own = "無" if key == "proviso" else "有"
         return _at_key(
             NOTICE_SHAPE.code,
             document,
@@ -423,8 +436,11 @@ def _unknown_key(document: Document, path: Path, steps: list[_Step], shape: str 
     fields = {name: f for name, f in model.model_fields.items() if name != "given" or shape is None}
     labels = {f.title: name for name, f in fields.items() if f.title}
     suggestion = nearest(key, fields, labels)
+    elsewhere = _KEYS_ELSEWHERE.get(key)
     if suggestion is not None:
         hint = f"「{suggestion}」（{fields[suggestion].title}）の誤りではありませんか"
+    elif elsewhere is not None:
+        hint = f"「{key}」は {elsewhere} の中に書くキーです（字下げを確認してください）"
     else:
         hint = "ここに書けるキー: " + "、".join(fields)
     return _at_key(UNKNOWN_KEY.code, document, path, f"不明なキー「{key}」です。{hint}")

@@ -21,6 +21,30 @@ AS_SUBMITTED = REPO / "tests" / "fixtures" / "as-submitted"
 SHINGIKAI = Path(sys.executable).with_name("shingikai")
 EXAMPLE = CASES / "ai-ocr-shoukyaku-shisan.yaml"
 
+# A small valid case; line numbers below refer to it.
+MINIMAL = """\
+version: 1
+kind: 諮問
+title: 外部提供及び外部提供に係る通知の要否について
+bases: [外部提供]
+departments: [企画財政部情報政策課]
+business_name: 事務
+summary: 概要
+period: 令和4年1月18日～
+volume: 年間約1,800件
+external_provision:
+  items: [住所]
+  recipient: 株式会社A
+  media: [紙媒体]
+  reason: 理由
+  recipient_controls: 管理
+  conditions: 条件
+  notice:
+    given: 無
+    proviso:
+      risk: リスクは低い。
+      necessity: 必要性は高い。
+"""
 
 @dataclass(frozen=True)
 class Completed:
@@ -54,6 +78,12 @@ def run(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None =
 
 def lint_json(*args: str | Path, cwd: Path | None = None) -> Completed:
     return run("lint", "--format", "json", *args, cwd=cwd)
+
+
+def lint_text(write: Callable[..., Path], text: str, *args: str | Path) -> tuple[Completed, list[tuple[int, int, str, str]]]:
+    """Lint `text` written as a case file: (result, [(line, column, code, message)])."""
+    result = lint_json(write(text), *args)
+    return result, [(f["line"], f["column"], f["code"], f["message"]) for f in result.json()["findings"]]
 
 
 def overlay(base: dict[str, Any], snippet: dict[str, Any]) -> dict[str, Any]:

@@ -4,37 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import lint_json
-
-# A small valid case; line numbers below refer to it.
-MINIMAL = """\
-version: 1
-kind: 諮問
-title: 外部提供及び外部提供に係る通知の要否について
-bases: [外部提供]
-departments: [企画財政部情報政策課]
-business_name: 事務
-summary: 概要
-period: 令和4年1月18日～
-volume: 年間約1,800件
-external_provision:
-  items: [住所]
-  recipient: 株式会社A
-  media: [紙媒体]
-  reason: 理由
-  recipient_controls: 管理
-  conditions: 条件
-  notice:
-    given: 無
-    proviso:
-      risk: リスクは低い。
-      necessity: 必要性は高い。
-"""
-
-
-def lint_text(write, text):
-    result = lint_json(write(text))
-    return result, [(f["line"], f["column"], f["code"], f["message"]) for f in result.json()["findings"]]
+from conftest import MINIMAL, lint_text
 
 
 def test_minimal_case_is_clean(write):

@@ -112,12 +112,27 @@ def load(path: Path) -> LoadedConfig:
     except OSError as error:
         raise ConfigError(f"設定ファイル {path} を読み込めません（{error.strerror}）") from error
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        where = _TOML_POSITION.search(str(error))
-        position = f"{where.group(1)} 行 {where.group(2)} 列" if where else "位置不明"
-        raise ConfigError(f"設定ファイル {path} の TOML の書き方が正しくありません（{position}）") from error
+        raise ConfigError(_toml_problem(path, error)) from error
     if path.name == PYPROJECT:
         table = table.get("tool", {}).get("shingikai", {})
     return LoadedConfig(_validate(table, path), path.resolve())
+
+
+# TOML's bare keys are ASCII only: 緊急の外部提供 = "…" must be written "緊急の外部提供" = "…".
+_UNQUOTED_JAPANESE_KEY = re.compile(r"^\s*[^\x00-\x7f]+\s*=")
+
+
+def _toml_problem(path: Path, error: Exception) -> str:
+    where = _TOML_POSITION.search(str(error))
+    if where is None:
+        return f"設定ファイル {path} は UTF-8 の TOML として読めません"
+    line, column = int(where.group(1)), int(where.group(2))
+    message = f"設定ファイル {path} の TOML の書き方が正しくありません（{line} 行 {column} 列）"
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    if 0 < line <= len(lines) and _UNQUOTED_JAPANESE_KEY.match(lines[line - 1]):
+        key = lines[line - 1].split("=", 1)[0].strip()
+        message += f"。日本語のキーは \"{key}\" = … のように引用符で囲んでください"
+    return message
 
 
 def _validate(table: dict[str, Any], path: Path) -> Config:

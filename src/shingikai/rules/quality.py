@@ -109,7 +109,7 @@ ITEM_TERMS: Final[dict[str, tuple[str, ...]]] = {
 _ITEM_OF_TERM: Final = {term: item for item, terms in ITEM_TERMS.items() for term in terms}
 _TERM = re.compile("|".join(sorted(map(re.escape, _ITEM_OF_TERM), key=len, reverse=True)))
 # 「氏名は含まない」「住所を除く」: the text says the item is NOT handled.
-_NEGATION = re.compile(r"^[^。、，,]{0,12}?(?:除く|除き|除いて|含まない|含めない|含まず|含めず|提供しない|記録しない|利用しない|収集しない)")
+_NEGATION = re.compile(r"[^。、，,]{0,12}?(?:除く|除き|除いて|含まない|含めない|含まず|含めず|提供しない|記録しない|利用しない|収集しない)")
 _NOT_A_SECTION_TEXT: Final = frozenset({"items", "other_items"})
 _ACTION_KEYS: Final = frozenset(ACTION_SECTIONS)
 

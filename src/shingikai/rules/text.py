@@ -148,16 +148,18 @@ def impossible_date(subject: Subject) -> Iterator[Problem]:
 
 # Length-preserving: positions found in the normalized text are positions in the original.
 _ASCII: Final = str.maketrans("０１２３４５６７８９－‐―ー−（）＠．", "0123456789-----()@.")
+# Each pattern's group `id` is the identifier itself.
 _IDENTIFIERS: Final = (
     (
         "電話番号",
         re.compile(
-            r"(?<![\d-])(?:0\d{1,4}-\d{1,4}-\d{3,4}|\(0\d{1,4}\)\s?\d{1,4}-\d{4}|0\d{9,10})(?![\d-])"
+            r"(?<![\d-])(?P<id>0\d{1,4}-\d{1,4}-\d{3,4}|\(0\d{1,4}\)\s?\d{1,4}-\d{4}"
+            r"|0\d{1,4}\(\d{1,4}\)\d{3,4}|0\d{9,10})(?![\d-])"
         ),
     ),
-    ("電子メールアドレス", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")),
-    ("12桁の番号（個人番号）", re.compile(r"(?<![\d,.-])\d{4}[- ]?\d{4}[- ]?\d{4}(?![\d,.-])")),
-    ("口座番号", re.compile(r"(?:口座|普通|当座|預金)[^\d。、]{0,6}?(?<![\d,.-])\d{7}(?![\d,.-])")),
+    ("電子メールアドレス", re.compile(r"(?P<id>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")),
+    ("12桁の番号（個人番号）", re.compile(r"(?<![\d,.-])(?P<id>\d{4}[- ]?\d{4}[- ]?\d{4})(?![\d,.-])")),
+    ("口座番号", re.compile(r"(?:口座|普通|当座)[^\d。、]{0,8}?(?<![\d,.-])(?P<id>\d{7})(?![\d,.-])")),
 )
 
 
@@ -187,13 +189,14 @@ def direct_identifier(subject: Subject) -> Iterator[Problem]:
         normalized = scalar.value.translate(_ASCII)
         for kind, pattern in _IDENTIFIERS:
             for match in pattern.finditer(normalized):
-                if kind == "電話番号" and not 10 <= sum(c.isdigit() for c in match.group()) <= 11:
+                start, end = match.span("id")
+                if kind == "電話番号" and not 10 <= sum(c.isdigit() for c in match.group("id")) <= 11:
                     continue
                 yield _problem(
                     subject,
                     scalar,
-                    match.start(),
-                    match.end(),
-                    f"{kind}と思われる「{scalar.value[match.start():match.end()]}」があります。"
+                    start,
+                    end,
+                    f"{kind}と思われる「{scalar.value[start:end]}」があります。"
                     "公開されるシートに直接の識別子を書かないでください",
                 )

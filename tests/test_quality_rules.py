@@ -1,0 +1,258 @@
+"""W4: quality and publication checks — precision as much as recall."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import MINIMAL, lint_text
+
+
+def codes(found):
+    return [(line, column, code) for line, column, code, _ in found]
+
+
+def with_summary(text: str) -> str:
+    return MINIMAL.replace("summary: 概要\n", "summary: |\n" + "".join(f"  {line}\n" for line in text.splitlines()))
+
+
+RECORD = "record_items:\n  operation: {op}\n  system: 児童手当システム\n  items: [住所]\n  processing_summary: 児童手当システムの記録項目に{op}する。\n"
+
+
+def with_record(title_tail: str, op: str) -> str:
+    return (
+        MINIMAL.replace("bases: [外部提供]", "bases: [外部提供, 記録項目]").replace(
+            "通知の要否について", f"通知の要否並びに{title_tail}について"
+        )
+        + RECORD.format(op=op)
+    )
+
+
+# W401 -----------------------------------------------------------------------
+
+
+def test_w401_title_without_a_declared_basis(write):
+    _, found = lint_text(write, MINIMAL.replace("title: 外部提供及び外部提供に係る通知の要否について", "title: 委託について"))
+    assert found == [
+        (3, 1, "W401", "件名が根拠規定の「外部提供」に触れていません"),
+        (3, 1, "W401", "通知を 無 とした欄がありますが、件名が通知（「…に係る通知の要否」など）に触れていません"),
+    ]
+
+
+def test_w401_notice_given_needs_no_mention_of_notice(write):
+    text = MINIMAL.replace("    given: 無\n    proviso:\n      risk: リスクは低い。\n      necessity: 必要性は高い。\n", "    given: 有\n    timing: 事前\n    method: 本人へ送付する。\n")
+    result, found = lint_text(write, text.replace("外部提供及び外部提供に係る通知の要否について", "外部提供について"))
+    assert (result.code, found) == (0, [])
+
+
+def test_w401_record_operation_differs_from_the_title(write):
+    _, found = lint_text(write, with_record("電子計算機処理による記録項目の設定", "追加"))
+    assert found == [(3, 1, "W401", "件名は記録項目の「設定」ですが、record_items.operation は「追加」です")]
+
+
+@pytest.mark.parametrize(
+    ("tail", "op"),
+    [
+        ("電子計算機処理による記録項目の追加", "追加"),
+        ("記録項目の設定", "設定"),
+        ("電子計算機処理による記録項目の設定、追加又は変更", "変更"),
+        ("記録項目の設定・追加", "追加"),
+    ],
+)
+def test_w401_record_operation_matching_or_generic(write, tail, op):
+    result, found = lint_text(write, with_record(tail, op))
+    assert (result.code, found) == (0, [])
+
+
+# W402 -----------------------------------------------------------------------
+
+
+def test_w402_summary_names_an_item_no_section_ticks(write):
+    text = with_summary("学校保健安全法に基づく健康診断である。\n委託先に検査対象者の情報（在籍校、学年、氏名、住所）の一覧を預ける。")
+    _, found = lint_text(write, text)
+    assert found == [
+        (9, 23, "W402", "事務の概要に「氏名」とありますが、項目「氏名」がどの欄の items にもありません（チェックするか、扱わないなら本文を直してください）")
+    ]
+
+
+def test_w402_summary_item_ticked_in_any_section_is_enough(write):
+    text = with_record("記録項目の設定", "設定").replace("record_items:\n  operation: 設定\n  system: 児童手当システム\n  items: [住所]", "record_items:\n  operation: 設定\n  system: 児童手当システム\n  items: [氏名, 住所]")
+    result, found = lint_text(write, text.replace("summary: 概要", "summary: 対象者の氏名を記録する。"))
+    assert (result.code, found) == (0, [])
+
+
+def test_w402_a_section_text_must_tick_in_that_section(write):
+    _, found = lint_text(write, MINIMAL.replace("  reason: 理由", "  reason: 対象者の生年月日と性別を記したエクセルデータを授受する。"))
+    assert codes(found) == [(14, 15, "W402"), (14, 20, "W402")]
+    assert found[0][3].startswith("external_provision.reasonに「生年月日」とありますが、項目「生年月日」がexternal_provision.items にありません")
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "受診資格のある者の評価を行い、成績と財産、収入の状況は扱わない。",  # ordinary words
+        "個人が特定できないよう、氏名は含まない。",  # negated
+        "住所を除く情報を提供する。",
+        "本人から電話があった。",  # 電話 is not 電話番号
+    ],
+)
+def test_w402_ordinary_words_and_negations_do_not_count(write, summary):
+    result, found = lint_text(write, MINIMAL.replace("summary: 概要", f"summary: {summary}"))
+    assert (result.code, found) == (0, [])
+
+
+def test_w402_other_items_count_as_ticked(write):
+    text = MINIMAL.replace("  items: [住所]\n", "  items: [住所]\n  other_items: [保護者の氏名]\n")
+    result, found = lint_text(write, text.replace("summary: 概要", "summary: 保護者の氏名を提供する。"))
+    assert (result.code, found) == (0, [])
+
+
+# W403 -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("placeholder", ["(例)", "（例）", "○○", "〇〇", "●●", "XX", "未定", "TODO", "要確認"])
+def test_w403_placeholders(write, placeholder):
+    _, found = lint_text(write, MINIMAL.replace("recipient: 株式会社A", f"recipient: 株式会社{placeholder}"))
+    assert found == [(12, 18, "W403", f"記入例・未記入の印「{placeholder}」が残っています。実際の内容に書き換えてください")]
+
+
+def test_w403_not_on_words_that_contain_a_placeholder(write):
+    result, found = lint_text(write, MINIMAL.replace("summary: 概要", "summary: 未定稿の資料（例：事業概要）を添付する。"))
+    assert (result.code, found) == (0, [])
+
+
+# W404 -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typo", ["柏江市", "狹江市", "狛汀市"])
+def test_w404_municipality_one_character_off(write, typo):
+    _, found = lint_text(write, MINIMAL.replace("conditions: 条件", f"conditions: {typo}個人情報保護条例を遵守させる。"))
+    assert found == [(16, 15, "W404", f"「{typo}」は「狛江市」の誤りではありませんか（実在する別の名前なら設定の known_names に加えてください）")]
+
+
+def test_w404_not_on_the_right_name_or_known_names(write):
+    text = MINIMAL.replace("conditions: 条件", "conditions: 狛江市個人情報保護条例を遵守させる。松江市、鯖江市の例に倣う。")
+    result, found = lint_text(write, text)
+    assert (result.code, found) == (0, [])
+
+
+def test_w404_municipality_and_known_names_from_the_configuration(write, tmp_path):
+    (tmp_path / "shingikai.toml").write_text('municipality = "松江市"\nknown_names = ["狛江市"]\n', encoding="utf-8")
+    text = MINIMAL.replace("conditions: 条件", "conditions: 狛江市、松江市、杉江市")
+    _, found = lint_text(write, text)
+    assert codes(found) == [(16, 23, "W404")]
+
+
+# W405 -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ("令和3年2月29日～", "令和3年2月29日はありません"),
+        ("令和0年4月～", "令和0年はありません（元年から数えます）"),
+        ("平成32年4月1日～", "平成32年はありません（平成は31年まで）"),
+        ("令和元年4月1日～", "令和元年4月1日は令和の期間（2019年5月1日から）の外です"),
+        ("昭和64年1月8日～", "昭和64年1月8日は昭和の期間（1926年12月25日から1989年1月7日まで）の外です"),
+        ("令和3年12月14日（水）", "令和3年12月14日は火曜日です（（水）と書かれています）"),
+        ("令和３年２月１日～３０日", "令和3年2月30日はありません"),
+    ],
+)
+def test_w405_impossible_dates(write, period, message):
+    _, found = lint_text(write, MINIMAL.replace("period: 令和4年1月18日～", f"period: {period}"))
+    [(line, column, code, text)] = found
+    assert (line, column, code, text) == (8, 9, "W405", message) or (line, code, text) == (8, "W405", message)
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        "令和元年5月1日～",
+        "令和1年5月1日～",
+        "平成31年4月30日まで",
+        "平成元年1月8日",
+        "昭和64年1月7日",
+        "令和3年12月14日（火）から15日（水）まで",
+        "令和４年１月２４日から１２月３１日まで（予定）",
+        "平成31年度から令和元年度まで",
+        "毎年4～6月（規則第5条により、6月30日までに実施する）",
+    ],
+)
+def test_w405_valid_dates(write, period):
+    result, found = lint_text(write, MINIMAL.replace("period: 令和4年1月18日～", f"period: {period}"))
+    assert (result.code, found) == (0, [])
+
+
+def test_w405_position_inside_a_block_scalar(write):
+    text = with_summary("経過は次のとおり。\n令和3年12月14日（火）13時頃に外出した。\n15日（木）午前に帰宅を確認した。")
+    _, found = lint_text(write, text)
+    assert found == [(10, 3, "W405", "令和3年12月15日は水曜日です（（木）と書かれています）")]
+
+
+# W406 -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "column"),
+    [
+        ("本人（090-1234-5678）から電話があった。", "電話番号", 13),
+        ("連絡先は03(1234)5678とする。", "電話番号", 14),
+        ("連絡先は（03）1234-5678とする。", "電話番号", 14),
+        ("連絡先は０３－３４３０－１１１１とする。", "電話番号", 14),
+        ("連絡先は taro.komae@example.jp とする。", "電子メールアドレス", 15),
+        ("照会番号 123456789012 を照会した。", "12桁の番号（個人番号）", 15),
+        ("照会番号 1234 5678 9012 を照会した。", "12桁の番号（個人番号）", 15),
+        ("振込先は普通預金 1234567 とする。", "口座番号", 19),
+    ],
+)
+def test_w406_direct_identifiers(write, text, kind, column):
+    _, found = lint_text(write, MINIMAL.replace("summary: 概要", f"summary: {text}"))
+    [(line, found_column, code, message)] = found
+    assert (line, found_column, code) == (7, column, "W406")
+    assert message.startswith(f"{kind}と思われる")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "年間約1,800件、対象者数24,723人、人口60,086人。",
+        "令和3年12月14日、条例第13条第5項、平成30年1月18日付け法務省民一第19号。",
+        "予算額は14,323億円（1世帯当たり100,000円）。",
+        "〒201-8585 狛江市和泉本町一丁目1番5号",
+    ],
+)
+def test_w406_not_on_amounts_dates_or_articles(write, text):
+    result, found = lint_text(write, MINIMAL.replace("summary: 概要", f"summary: {text}"))
+    assert (result.code, found) == (0, [])
+
+
+# W407 -----------------------------------------------------------------------
+
+
+def test_w407_attachment_file_missing_or_outside(write, tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "概要.pdf").write_bytes(b"%PDF-1.4\n")
+    text = MINIMAL + (
+        "attachments:\n"
+        "  - title: 概要資料\n    file: docs/概要.pdf\n"
+        "  - title: 見積\n    file: docs/見積.pdf\n"
+        "  - title: 外部\n    file: ../../etc/passwd\n"
+        "  - title: 題名のみ\n"
+    )
+    _, found = lint_text(write, text)
+    assert codes(found) == [(26, 5, "W407"), (28, 5, "W407")]
+    assert "がありません" in found[0][3] and "の外を指しています" in found[1][3]
+
+
+# W408 -----------------------------------------------------------------------
+
+
+def test_w408_department_not_in_the_configured_list(write, tmp_path):
+    (tmp_path / "shingikai.toml").write_text('departments = ["企画財政部情報政策課"]\n', encoding="utf-8")
+    _, found = lint_text(write, MINIMAL.replace("departments: [企画財政部情報政策課]", "departments: [企画財政部情報政策課, 市民生活部課税課]"))
+    assert found == [(5, 27, "W408", "主管課「市民生活部課税課」は設定の課の一覧（departments）にありません")]
+
+
+def test_w408_is_off_without_a_configured_list(write):
+    result, found = lint_text(write, MINIMAL.replace("departments: [企画財政部情報政策課]", "departments: [どこかの課]"))
+    assert (result.code, found) == (0, [])

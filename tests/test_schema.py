@@ -1,0 +1,143 @@
+"""`shingikai schema` and the committed JSON Schema, checked by an independent validator."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+
+from shingikai import vocabulary
+
+from conftest import AS_SUBMITTED, CASES, REPO, dump, lint_json, overlay, run
+
+SCHEMA_FILE = REPO / "schemas" / "case.schema.json"
+MODELINE = "# yaml-language-server: $schema=../schemas/case.schema.json"
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+# The codes of the format: what the model rejects (E2, and the notice shapes E305/E306).
+FORMAT_CODES = re.compile(r"E2\d\d|E305|E306")
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def validator(schema: dict[str, Any]) -> Draft202012Validator:
+    return Draft202012Validator(schema)
+
+
+def load(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def test_the_committed_schema_is_what_shingikai_schema_prints() -> None:
+    result = run("schema")
+    assert result.code == 0, result.stderr
+    assert result.stdout == SCHEMA_FILE.read_text(encoding="utf-8"), "schemas/case.schema.json is stale: run `make schema`"
+
+
+def test_the_schema_is_draft_2020_12_without_an_id(schema: dict[str, Any]) -> None:
+    assert next(iter(schema)) == "$schema"
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert "$id" not in SCHEMA_FILE.read_text(encoding="utf-8")
+    Draft202012Validator.check_schema(schema)
+
+
+def _properties(node: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(node, dict):
+        for name, prop in node.get("properties", {}).items():
+            yield name, prop
+        for value in node.values():
+            yield from _properties(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _properties(value)
+
+
+def test_every_key_has_its_sheet_label_and_a_one_line_japanese_description(schema: dict[str, Any]) -> None:
+    properties = list(_properties(schema))
+    assert len(properties) > 50
+    for name, prop in properties:
+        assert JAPANESE.search(prop["title"]), name
+        assert JAPANESE.search(prop["description"]) and "\n" not in prop["description"], name
+    definitions = [schema, *schema["$defs"].values()]
+    assert all(JAPANESE.search(d["title"]) for d in definitions)
+    assert all(JAPANESE.search(d["description"]) for d in definitions if "description" in d)
+    provision = schema["$defs"]["Provision"]["properties"]
+    assert provision["recipient"]["title"] == "外部提供先の概要"
+    assert schema["properties"]["departments"]["title"] == "主管課"
+
+
+def test_enums_and_the_item_vocabulary_are_in_the_schema(schema: dict[str, Any]) -> None:
+    top = schema["properties"]
+    assert top["kind"]["enum"] == list(vocabulary.KINDS)
+    assert top["bases"]["items"]["enum"] == [basis.value for basis in vocabulary.BASES]
+    provision = schema["$defs"]["Provision"]["properties"]
+    assert provision["items"]["items"]["enum"] == list(vocabulary.ITEMS)
+    assert provision["media"]["items"]["enum"] == list(vocabulary.MEDIA)
+    assert all(prop["uniqueItems"] for prop in (top["bases"], provision["items"], provision["media"]))
+    assert schema["$defs"]["NoticeGiven"]["properties"]["timing"]["enum"] == list(vocabulary.TIMINGS)
+
+
+@pytest.mark.parametrize("path", sorted(CASES.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_case_starts_with_the_modeline_and_passes_the_schema(path: Path, validator: Draft202012Validator) -> None:
+    assert path.read_text(encoding="utf-8").splitlines()[0] == MODELINE
+    assert (path.parent / MODELINE.split("=", 1)[1]).resolve() == SCHEMA_FILE
+    assert list(validator.iter_errors(load(path))) == []
+
+
+@pytest.mark.parametrize("path", sorted(AS_SUBMITTED.glob("*.yaml")), ids=lambda p: p.name)
+def test_the_schema_and_lint_agree_on_the_format_of_the_files_as_submitted(path: Path, validator: Draft202012Validator) -> None:
+    format_findings = [code for _, code in lint_json(path).codes() if FORMAT_CODES.fullmatch(code)]
+    schema_errors = list(validator.iter_errors(load(path)))
+    assert bool(schema_errors) == bool(format_findings), (format_findings, [e.message for e in schema_errors])
+
+
+NOTICE_GIVEN = {"given": "有", "timing": "事後", "method": "本人へ送付した。"}
+PROVISO = {"risk": "閉域ネットワークを介している。", "necessity": "業務の効率化のため必要である。"}
+
+DEFECTS: dict[str, tuple[dict[str, Any], str]] = {
+    "unknown key": ({"external_provision": {"recipent": "NTTデータ"}}, "E202"),
+    "bad enum value": ({"kind": "諮問事項"}, "E204"),
+    "unknown item": ({"external_provision": {"items": ["氏名", "電話"]}}, "E205"),
+    "有 with a proviso": ({"external_provision": {"notice": {**NOTICE_GIVEN, "proviso": PROVISO}}}, "E306"),
+    "無 with a timing and a method": (
+        {"external_provision": {"notice": {"given": "無", "proviso": PROVISO, "timing": "事後", "method": "送付"}}},
+        "E306",
+    ),
+    "blank required text": ({"title": "   "}, "E201"),
+    "repeated item": ({"external_provision": {"items": ["氏名", "住所", "氏名"]}}, "E206"),
+}
+
+
+@pytest.mark.parametrize("name", DEFECTS)
+def test_the_schema_rejects_a_format_error_that_lint_reports(
+    name: str, example: dict[str, Any], write: Callable[..., Path], validator: Draft202012Validator
+) -> None:
+    snippet, code = DEFECTS[name]
+    data = overlay(example, snippet)
+    assert list(validator.iter_errors(data)) != []
+    assert code in [c for _, c in lint_json(write(dump(data))).codes()]
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        {"departments": "企画財政部情報政策課"},
+        {"remarks": ""},
+    ],
+    ids=["departments as one string", "blank optional text"],
+)
+def test_the_schema_accepts_what_the_format_allows(
+    snippet: dict[str, Any], example: dict[str, Any], write: Callable[..., Path], validator: Draft202012Validator
+) -> None:
+    data = overlay(example, snippet)
+    assert list(validator.iter_errors(data)) == []
+    assert [c for _, c in lint_json(write(dump(data))).codes() if FORMAT_CODES.fullmatch(c)] == []

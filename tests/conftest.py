@@ -87,11 +87,15 @@ def lint_text(write: Callable[..., Path], text: str, *args: str | Path) -> tuple
 
 
 def overlay(base: dict[str, Any], snippet: dict[str, Any]) -> dict[str, Any]:
-    """`base` with `snippet` merged in: mappings merge key by key, anything else replaces."""
+    """`base` with a documentation snippet laid over it.
+
+    A snippet shows a section's keys that matter: a section merges key by key with the
+    base's; any other value (a notice, a list, a string) replaces the base's whole.
+    """
     merged = dict(base)
     for key, value in snippet.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = overlay(merged[key], value)
+            merged[key] = {**merged[key], **value}
         else:
             merged[key] = value
     return merged

@@ -21,16 +21,19 @@ app = typer.Typer(
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
-def _codes(value: str | None) -> list[str] | None:
-    """`E301,W4` (or repeated options joined) as a list of selectors."""
-    if value is None:
-        return None
+def _selectors(value: str | None) -> list[str] | None:
+    """`E301,W4` as a list of selectors (codes or code prefixes)."""
+    return None if value is None else [part.strip().upper() for part in value.split(",") if part.strip()]
+
+
+def _check_selectors(value: str | None) -> str | None:
     from .config import check_selectors
 
     try:
-        return check_selectors([part for part in value.split(",") if part.strip()])
+        check_selectors(_selectors(value) or [])
     except ValueError as error:
         raise typer.BadParameter(str(error)) from error
+    return value
 
 
 def _format_choice(value: str) -> str:
@@ -53,11 +56,14 @@ def lint(
     ] = "text",
     select: Annotated[
         str | None,
-        typer.Option(help="報告するコード（カンマ区切り、先頭一致。例: E,W402）。設定の select を置き換えます"),
+        typer.Option(
+            help="報告するコード（カンマ区切り、先頭一致。例: E,W402）。設定の select を置き換えます",
+            callback=_check_selectors,
+        ),
     ] = None,
     ignore: Annotated[
         str | None,
-        typer.Option(help="報告しないコード（カンマ区切り、先頭一致）。設定の ignore に加えます"),
+        typer.Option(help="報告しないコード（カンマ区切り、先頭一致）。設定の ignore に加えます", callback=_check_selectors),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="警告があっても終了コード 1 にします")] = False,
     config: Annotated[
@@ -76,7 +82,7 @@ def lint(
         _warn(message)
     if not files and not missing:
         _fail("検査する YAML ファイル（*.yaml / *.yml）が見つかりません")
-    jobs = plan(files, resolver, _codes(select), _codes(ignore) or [])
+    jobs = plan(files, resolver, _selectors(select), _selectors(ignore) or [])
     reporter = REPORTERS[output_format](sys.stdout)
     totals = Totals()
     unreadable = bool(missing)
@@ -110,7 +116,9 @@ def rules(
         table = Table("コード", "種別", "内容", box=None, pad_edge=False)
         for rule in all_rules():
             table.add_row(rule.code, "エラー" if rule.severity.value == "error" else "警告", rule.title)
-        console.print(table)
+        with console.capture() as captured:
+            console.print(table)
+        sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
         return
     rule = get(code)
     if rule is None:

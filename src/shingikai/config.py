@@ -145,7 +145,7 @@ def _validate(table: dict[str, Any], path: Path) -> Config:
 
 _EXPECTED: Final = {
     "string_type": "文字列",
-    "bool_type": "true か false",
+    "bool_type": "真偽値（true または false）",
     "list_type": "リスト（例: [\"W403\"]）",
     "dict_type": "テーブル",
     "model_type": "テーブル",

@@ -186,11 +186,6 @@ class Document:
             return self.locations[path].anchor
         return self.location(path[:-1]).value
 
-    def is_blank(self, key: str) -> bool:
-        """Whether a top-level key is absent or has an empty value."""
-        value = self.data.get(key)
-        return value is None or (isinstance(value, str) and not value.strip())
-
     @cached_property
     def _lines(self) -> LineIndex:
         return LineIndex(self.text)
@@ -247,7 +242,9 @@ def parse(text: str) -> Document:
     except yaml.MarkedYAMLError as error:
         raise _syntax_problem(error) from error
     except yaml.reader.ReaderError as error:
-        line, column = LineIndex(text).position(error.position)
+        # libyaml counts this position in bytes of the UTF-8 text, not in characters.
+        index = len(text.encode("utf-8")[: error.position].decode("utf-8", errors="ignore"))
+        line, column = LineIndex(text).position(index)
         char = f"U+{error.character:04X}" if isinstance(error.character, int) else repr(error.character)
         raise _fatal(
             SYNTAX_ERROR.code,
@@ -262,7 +259,7 @@ def parse(text: str) -> Document:
             _span(root),
             "最上位は「キー: 値」の並び（マッピング）にしてください（例: `title: …`）",
         )
-    builder = _Builder()
+    builder = _Builder(text)
     data = builder.build(root, ())
     if builder.fatal:
         raise UnreadableCase(builder.fatal)
@@ -335,7 +332,8 @@ def _resolve(node: ScalarNode) -> Any:
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, text: str) -> None:
+        self.text = text
         self.locations: dict[Path, Location] = {}
         self.texts: list[TextScalar] = []
         self.duplicates: list[CodedProblem] = []
@@ -439,8 +437,13 @@ class _Builder:
             self._foreign_tag(node)
             return None
         if isinstance(value, str):
+            start = node.start_mark.index
+            if node.style in ("|", ">"):
+                # The header line (`|`, `>-`, and any comment after it) is not content.
+                header_end = _LINE_BREAK.search(self.text, start, node.end_mark.index)
+                start = header_end.end() if header_end else node.end_mark.index
             anchor_line = (key or node).start_mark.line + 1
-            self.texts.append(TextScalar(path, value, node.start_mark.index, node.end_mark.index, anchor_line))
+            self.texts.append(TextScalar(path, value, start, node.end_mark.index, anchor_line))
         return value
 
     def _foreign_tag(self, node: Node) -> None:

@@ -84,7 +84,8 @@ def _repository_root(directory: Path, configured: Path | None) -> Path:
 @dataclass(frozen=True, slots=True)
 class Inspection:
     result: FileResult
-    # The validated case, when the file validated (possibly with some parts left out).
+    # The validated case; when the file has format errors, the repaired one, whose bad
+    # values are stand-ins (validation.STAND_IN_TEXT) and whose findings say so.
     case: Case | None = None
 
 
@@ -111,14 +112,14 @@ def inspect(job: Job) -> Inspection:
     subject = Subject(
         document=document,
         case=validation.case,
-        invalid_keys=validation.invalid_keys,
+        invalid=validation.invalid,
         config=job.config.config,
         file=job.path,
         repository_root=_repository_root(job.path.resolve().parent, job.config.root),
     )
     problems = [*document.problems, *validation.problems]
     for rule in checks():
-        if not job.selection.enabled(rule.code, ignored) or (rule.needs_case and validation.case is None):
+        if not job.selection.enabled(rule.code, ignored) or not rule.applies_to(subject):
             continue
         problems.extend(CodedProblem(rule.code, problem) for problem in rule.check(subject))
     return Inspection(_result(job, problems, text, document, ignored), validation.case)

@@ -39,7 +39,8 @@ def _one_or_many(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-def _is_blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
+    """Absent, or only whitespace: the format reads both as missing."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -57,7 +58,7 @@ class SheetModel(BaseModel):
     @classmethod
     def _blank_is_missing(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            return {key: value for key, value in data.items() if not _is_blank(value)}
+            return {key: value for key, value in data.items() if not is_blank(value)}
         return data
 
 

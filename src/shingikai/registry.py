@@ -20,7 +20,7 @@ from .findings import Problem, Severity, Span
 
 if TYPE_CHECKING:
     from .config import Config
-    from .document import Document
+    from .document import Document, Path as DataPath
     from .model import Case
 
 # Modules that declare or register codes; importing them fills the registry.
@@ -44,9 +44,9 @@ class Subject:
 
     document: Document
     case: Case | None
-    # Top-level keys present in the file whose values failed validation; a check must
-    # not read their absence from `case` as "missing".
-    invalid_keys: frozenset[str]
+    # Data paths whose values failed validation: in `case` they hold stand-ins, so a
+    # check must not draw conclusions from them (see `valid`).
+    invalid: frozenset[DataPath]
     config: Config
     file: Path
     repository_root: Path
@@ -60,7 +60,13 @@ class Subject:
 
     def present(self, key: str) -> bool:
         """Whether the file fills a top-level key (valid or not)."""
-        return not self.document.is_blank(key)
+        from .model import is_blank
+
+        return not is_blank(self.document.data.get(key))
+
+    def valid(self, *path: str | int) -> bool:
+        """Whether the value at `path` (and everything in it) validated as written."""
+        return not any(p[: len(path)] == path or path[: len(p)] == p for p in self.invalid)
 
     def at(self, *path: str | int) -> Span:
         """Where a finding about the value at `path` points (its key, or the list entry)."""
@@ -76,8 +82,15 @@ class Rule:
     title: str
     doc: str
     check: Check | None = None
-    # Checks that read the typed case are skipped when the file did not validate far enough.
+    # Checks that read the typed case are skipped when the file did not validate far enough,
     needs_case: bool = True
+    # and when a top-level value they read failed validation.
+    reads: tuple[str, ...] = ()
+
+    def applies_to(self, subject: Subject) -> bool:
+        if not self.needs_case:
+            return True
+        return subject.case is not None and all(subject.valid(key) for key in self.reads)
 
     @property
     def severity(self) -> Severity:
@@ -118,14 +131,14 @@ def declare(code: str, title: str, doc: str) -> Rule:
     return _register(Rule(code=code, title=title, doc=inspect.cleandoc(doc), needs_case=False))
 
 
-def rule(code: str, title: str, *, needs_case: bool = True) -> Callable[[Check], Check]:
+def rule(code: str, title: str, *, needs_case: bool = True, reads: tuple[str, ...] = ()) -> Callable[[Check], Check]:
     """Register a check; its docstring is its documentation."""
 
     def register(check: Check) -> Check:
         doc = inspect.getdoc(check)
         if not doc:
             raise ValueError(f"{code}: a rule needs its documentation as docstring")
-        _register(Rule(code=code, title=title, doc=doc, check=check, needs_case=needs_case))
+        _register(Rule(code=code, title=title, doc=doc, check=check, needs_case=needs_case, reads=reads))
         return check
 
     return register

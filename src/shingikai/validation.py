@@ -8,6 +8,7 @@ validated again without them, so that the rules can still check the rest.
 
 from __future__ import annotations
 
+import copy
 import types
 import typing
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from pydantic_core import ErrorDetails
 from .document import Document, Path
 from .errors import CodedProblem
 from .findings import Problem
-from .model import Case
+from .model import Case, is_blank
 from .registry import declare
 from .suggest import nearest
 from .vocabulary import ITEMS
@@ -275,26 +276,96 @@ _NOTICE_TAGS: Final = {"有", "無"}
 
 @dataclass(frozen=True, slots=True)
 class Validation:
+    # The case, when the file validated as written or once repaired (see `_repair`).
     case: Case | None
     problems: tuple[CodedProblem, ...]
-    # Top-level keys whose values failed validation.
-    invalid_keys: frozenset[str]
+    # Data paths whose values failed validation; in `case` they hold stand-ins.
+    invalid: frozenset[Path]
+    # Whether the case is the file as written, not a repaired one.
+    complete: bool
 
 
 def validate(document: Document) -> Validation:
     try:
-        return Validation(Case.model_validate(document.data), (), frozenset())
+        return Validation(Case.model_validate(document.data), (), frozenset(), complete=True)
     except ValidationError as error:
         details = error.errors(include_url=False)
     problems = tuple(p for detail in details for p in _translate(detail, document))
-    invalid = frozenset(str(d["loc"][0]) for d in details if d["loc"])
-    if invalid & _REQUIRED_TOP_LEVEL:
-        return Validation(None, problems, invalid)
-    salvaged = {k: value for k, value in document.data.items() if k not in invalid}
-    return Validation(Case.model_validate(salvaged), problems, invalid)
+    repaired, invalid = _repair(document.data, details)
+    try:
+        case: Case | None = Case.model_validate(repaired)
+    except ValidationError:
+        case = None
+    return Validation(case, problems, frozenset(invalid), complete=False)
 
 
-_REQUIRED_TOP_LEVEL: Final = frozenset(name for name, f in Case.model_fields.items() if f.is_required())
+# A required value that failed validation is replaced by a stand-in so that the rules
+# can check the rest of the file; the rules skip what they would read from a stand-in.
+STAND_IN_TEXT: Final = "（未記入）"
+
+
+def _stand_in(annotation: Any) -> Any:
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return get_args(annotation)[0]
+    if origin is list:
+        return [_stand_in(get_args(annotation)[0])]
+    if origin in (typing.Union, types.UnionType, typing.Annotated):
+        return _stand_in(next(a for a in get_args(annotation) if a is not type(None)))
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return {name: _stand_in(f.annotation) for name, f in annotation.model_fields.items() if f.is_required()}
+    return STAND_IN_TEXT
+
+
+def _repair(data: dict[str, Any], details: list[ErrorDetails]) -> tuple[dict[str, Any], set[Path]]:
+    """A copy of `data` that validates: bad list entries and unknown keys removed,
+    bad optional values dropped, bad required values replaced by stand-ins."""
+    repaired = copy.deepcopy(data)
+    invalid: set[Path] = set()
+    removals: list[Path] = []
+    for detail in details:
+        path, steps, _ = _walk(detail["loc"])
+        if detail["type"] == "extra_forbidden":
+            removals.append(path)
+            if "notice" in path:
+                invalid.add(path[: path.index("notice") + 1])
+            continue
+        if detail["type"] == "repeated":
+            removals.extend((*path, index) for index in detail["ctx"]["indexes"])
+            invalid.add(path)
+            continue
+        if isinstance(path[-1], int):
+            removals.append(path)
+            invalid.add(path[:-1])
+            continue
+        invalid.add(path)
+        field = steps[-1].field if steps else None
+        container = _container(repaired, path[:-1])
+        if not isinstance(container, dict):
+            continue
+        if field is not None and field.is_required():
+            container[path[-1]] = _stand_in(field.annotation)
+        else:
+            container.pop(path[-1], None)
+    # Last index first, so that earlier removals do not shift later ones.
+    for path in sorted(removals, key=lambda p: [(0, k) if isinstance(k, int) else (1, str(k)) for k in p], reverse=True):
+        container = _container(repaired, path[:-1])
+        if isinstance(container, dict):
+            container.pop(path[-1], None)
+        elif isinstance(container, list) and isinstance(path[-1], int) and path[-1] < len(container):
+            del container[path[-1]]
+    return repaired, invalid
+
+
+def _container(data: Any, path: Path) -> Any:
+    for part in path:
+        if isinstance(data, dict) and isinstance(part, str):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
 
 
 def _section_keys() -> dict[str, str]:
@@ -384,6 +455,8 @@ def _translate(detail: ErrorDetails, document: Document) -> Iterator[CodedProble
         yield _unknown_key(document, path, steps, shape)
     elif kind == "literal_error":
         yield _not_allowed(document, path, steps, label, detail["input"])
+    elif kind == "union_tag_invalid" and is_blank(detail["input"].get("given")):
+        yield _at_key(MISSING.code, document, (*path, "given"), f"通知の有無（{_dotted((*path, 'given'))}）が空です。有 か 無 を書いてください")
     elif kind == "union_tag_invalid":
         given_path = (*path, "given")
         yield _at_key(

@@ -28,7 +28,7 @@ def cites_emergency(subject: Subject) -> bool:
     return case is not None and cites(case.other_basis, subject.config.articles.緊急の外部提供)
 
 
-@rule("E301", "根拠規定に対応する欄がない")
+@rule("E301", "根拠規定に対応する欄がない", reads=("bases",))
 def basis_without_section(subject: Subject) -> Iterator[Problem]:
     """
     ## 何を検査するか
@@ -61,7 +61,7 @@ def basis_without_section(subject: Subject) -> Iterator[Problem]:
             )
 
 
-@rule("E302", "根拠規定のない欄")
+@rule("E302", "根拠規定のない欄", reads=("bases", "other_basis"))
 def section_without_basis(subject: Subject) -> Iterator[Problem]:
     """
     ## 何を検査するか
@@ -97,7 +97,7 @@ def section_without_basis(subject: Subject) -> Iterator[Problem]:
         )
 
 
-@rule("E303", "⑥その他 と other_basis の食い違い")
+@rule("E303", "⑥その他 と other_basis の食い違い", reads=("bases", "other_basis"))
 def other_basis_mismatch(subject: Subject) -> Iterator[Problem]:
     """
     ## 何を検査するか
@@ -156,6 +156,8 @@ def section_without_items(subject: Subject) -> Iterator[Problem]:
     ```
     """
     for key, section in subject.checked_case.action_sections():
+        if not (subject.valid(key, "items") and subject.valid(key, "other_items")):
+            continue
         if not section.all_items:
             where = (key, "items")
             yield Problem(
@@ -189,7 +191,9 @@ def media_detail_mismatch(subject: Subject) -> Iterator[Problem]:
     ```
     """
     provision = subject.checked_case.external_provision
-    if provision is None:
+    if provision is None or not (
+        subject.valid("external_provision", "media") and subject.valid("external_provision", "media_detail")
+    ):
         return
     if OTHER_MEDIUM in provision.media and provision.media_detail is None:
         yield Problem(
@@ -203,7 +207,7 @@ def media_detail_mismatch(subject: Subject) -> Iterator[Problem]:
         )
 
 
-@rule("E308", "外部提供する条件がない")
+@rule("E308", "外部提供する条件がない", reads=("bases",))
 def provision_without_conditions(subject: Subject) -> Iterator[Problem]:
     """
     ## 何を検査するか
@@ -226,14 +230,15 @@ def provision_without_conditions(subject: Subject) -> Iterator[Problem]:
     ```
     """
     case = subject.checked_case
-    if "外部提供" in case.bases and case.external_provision is not None and case.external_provision.conditions is None:
+    provision = case.external_provision
+    if "外部提供" in case.bases and provision is not None and provision.conditions is None and subject.valid("external_provision", "conditions"):
         yield Problem(
             subject.document.missing_span(("external_provision", "conditions")),
             "根拠規定に「外部提供」がありますが、外部提供する条件（external_provision.conditions）がありません",
         )
 
 
-@rule("E309", "緊急時の外部提供が報告事項でない")
+@rule("E309", "緊急時の外部提供が報告事項でない", reads=("kind", "other_basis"))
 def emergency_not_reported(subject: Subject) -> Iterator[Problem]:
     """
     ## 何を検査するか

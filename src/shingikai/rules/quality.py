@@ -9,7 +9,7 @@ from typing import Final
 
 from ..document import TextScalar
 from ..findings import Problem
-from ..model import ACTION_SECTIONS, ActionSection
+from ..model import ActionSection
 from ..registry import Subject, rule
 from ..vocabulary import OPERATIONS
 
@@ -28,7 +28,7 @@ _TITLE_OPERATION = re.compile(
 )
 
 
-@rule("W401", "件名が内容を表していない")
+@rule("W401", "件名が内容を表していない", reads=("title", "bases"))
 def title_mismatch(subject: Subject) -> Iterator[Problem]:
     """
     ## 何を検査するか
@@ -62,10 +62,10 @@ def title_mismatch(subject: Subject) -> Iterator[Problem]:
     ]
     if missing:
         yield Problem(where, f"件名が根拠規定の「{'」「'.join(missing)}」に触れていません")
-    withheld = [key for key, notice in case.notices() if notice.given == "無"]
+    withheld = [key for key, notice in case.notices() if notice.given == "無" and subject.valid(key, "notice")]
     if withheld and "通知" not in title:
         yield Problem(where, "通知を 無 とした欄がありますが、件名が通知（「…に係る通知の要否」など）に触れていません")
-    if case.record_items is not None:
+    if case.record_items is not None and subject.valid("record_items", "operation"):
         operation = case.record_items.operation
         for match in _TITLE_OPERATION.finditer(title):
             named = set(re.findall(_OPERATION_WORD, match.group(1)))
@@ -111,7 +111,6 @@ _TERM = re.compile("|".join(sorted(map(re.escape, _ITEM_OF_TERM), key=len, rever
 # 「氏名は含まない」「住所を除く」: the text says the item is NOT handled.
 _NEGATION = re.compile(r"[^。、，,]{0,12}?(?:除く|除き|除いて|含まない|含めない|含まず|含めず|提供しない|記録しない|利用しない|収集しない)")
 _NOT_A_SECTION_TEXT: Final = frozenset({"items", "other_items"})
-_ACTION_KEYS: Final = frozenset(ACTION_SECTIONS)
 
 
 def _named_items(scalars: Iterable[TextScalar]) -> Iterator[tuple[str, TextScalar, re.Match[str]]]:
@@ -167,10 +166,14 @@ def item_named_but_not_ticked(subject: Subject) -> Iterator[Problem]:
     ```
     """
     case = subject.checked_case
-    sections = dict(case.action_sections())
+    # A grid that did not validate has unknown ticks: nothing can be concluded from it.
+    sections = {
+        key: section
+        for key, section in case.action_sections()
+        if subject.valid(key, "items") and subject.valid(key, "other_items")
+    }
     texts = subject.document.texts
-    # A section that did not validate has unknown ticks: nothing can be concluded.
-    if sections and not subject.invalid_keys & _ACTION_KEYS:
+    if sections and len(sections) == len(list(case.action_sections())):
         summary = [s for s in texts if s.path == ("summary",)]
         for item, scalar, match in _named_items(summary):
             if not _ticked(item, sections.values()):
@@ -218,7 +221,7 @@ def attachment_file(subject: Subject) -> Iterator[Problem]:
     case = subject.checked_case
     root = subject.repository_root.resolve()
     for index, attachment in enumerate(case.attachments):
-        if attachment.file is None:
+        if attachment.file is None or not subject.valid("attachments", index):
             continue
         where = subject.at("attachments", index, "file")
         target = (subject.file.parent / attachment.file).resolve()
@@ -228,7 +231,7 @@ def attachment_file(subject: Subject) -> Iterator[Problem]:
             yield Problem(where, f"資料のファイル「{attachment.file}」がありません（{subject.file.parent} からの相対パスで書きます）")
 
 
-@rule("W408", "設定にない主管課")
+@rule("W408", "設定にない主管課", reads=("departments",))
 def unknown_department(subject: Subject) -> Iterator[Problem]:
     """
     ## 何を検査するか

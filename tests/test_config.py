@@ -1,0 +1,100 @@
+"""Configuration: discovery from the linted path upwards, --config, and bad files."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import MINIMAL, run
+
+# 柏江市 is one character off Komae's 狛江市 (W404) but is the right name in 柏江市's own config.
+TEXT = MINIMAL.replace("conditions: 条件", "conditions: 柏江市個人情報保護条例を遵守させる。")
+
+
+def codes(result):
+    return [f["code"] for f in result.json()["findings"]]
+
+
+def test_without_configuration_komae_defaults_apply(write):
+    assert codes(run("lint", "--format", "json", write(TEXT))) == ["W404"]
+
+
+def test_shingikai_toml_in_a_parent_directory(tmp_path, write):
+    (tmp_path / "shingikai.toml").write_text('municipality = "柏江市"\nknown_names = []\n', encoding="utf-8")
+    path = write(TEXT, name="cases/2022/case.yaml")
+    assert codes(run("lint", "--format", "json", path)) == []
+
+
+def test_pyproject_tool_table(tmp_path, write):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.shingikai]\nmunicipality = "柏江市"\n', encoding="utf-8")
+    assert codes(run("lint", "--format", "json", write(TEXT, name="cases/case.yaml"))) == []
+
+
+def test_pyproject_without_our_table_is_skipped(tmp_path, write):
+    (tmp_path / "shingikai.toml").write_text('municipality = "柏江市"\n', encoding="utf-8")
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "pyproject.toml").write_text('[tool.other]\nx = 1\n', encoding="utf-8")
+    assert codes(run("lint", "--format", "json", write(TEXT, name="cases/case.yaml"))) == []
+
+
+def test_the_nearest_configuration_wins(tmp_path, write):
+    (tmp_path / "shingikai.toml").write_text('municipality = "柏江市"\n', encoding="utf-8")
+    (tmp_path / "komae").mkdir()
+    (tmp_path / "komae" / "shingikai.toml").write_text('municipality = "狛江市"\n', encoding="utf-8")
+    first = write(TEXT, name="kashiwae/case.yaml")
+    second = write(TEXT, name="komae/case.yaml")
+    result = run("lint", "--format", "json", first, second)
+    assert [(f["path"], f["code"]) for f in result.json()["findings"]] == [(str(second), "W404")]
+
+
+def test_config_option_overrides_discovery(tmp_path, write):
+    (tmp_path / "shingikai.toml").write_text('municipality = "柏江市"\n', encoding="utf-8")
+    other = tmp_path / "elsewhere.toml"
+    other.write_text("[lint]\nignore = []\n", encoding="utf-8")
+    assert codes(run("lint", "--format", "json", "--config", other, write(TEXT))) == ["W404"]
+
+
+def test_per_file_ignores_are_globs_relative_to_the_configuration(tmp_path, write):
+    (tmp_path / "shingikai.toml").write_text('[lint.per-file-ignores]\n"cases/archive/*.yaml" = ["W404"]\n', encoding="utf-8")
+    archived = write(TEXT, name="cases/archive/old.yaml")
+    current = write(TEXT, name="cases/new.yaml")
+    result = run("lint", "--format", "json", archived, current)
+    assert [(f["path"], f["code"]) for f in result.json()["findings"]] == [(str(current), "W404")]
+
+
+def test_select_and_ignore_in_the_configuration(tmp_path, write):
+    (tmp_path / "shingikai.toml").write_text('[lint]\nignore = ["W4"]\n', encoding="utf-8")
+    assert codes(run("lint", "--format", "json", write(TEXT))) == []
+    (tmp_path / "shingikai.toml").write_text('[lint]\nselect = ["E"]\n', encoding="utf-8")
+    assert codes(run("lint", "--format", "json", write(TEXT))) == []
+    # --select replaces the configured select.
+    assert codes(run("lint", "--format", "json", "--select", "W404", write(TEXT))) == ["W404"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('municipality = "狛江市\n', "の TOML の書き方が正しくありません（1 行"),
+        ('[articles]\n緊急の外部提供 = "条例第13条第4項"\n', '（2 行 1 列）。日本語のキーは "緊急の外部提供" = … のように引用符で囲んでください'),
+        ("municipality = 1\n", "に誤りがあります:\n  municipality: 文字列で書いてください"),
+        ('[lint]\nstrict = "yes"\n', "に誤りがあります:\n  lint.strict: 真偽値（true または false）で書いてください"),
+        ('[lint]\nignore = "W404"\n', "に誤りがあります:\n  lint.ignore: リスト（例: [\"W403\"]）で書いてください"),
+        ('[lint]\nignore = ["W999"]\n', "に誤りがあります:\n  lint.ignore: 不明なコード: W999（`shingikai rules` で一覧を表示できます）"),
+        ('municipalty = "狛江市"\n', "に誤りがあります:\n  municipalty: 不明なキーです"),
+        ('[articles]\n"外部提供する" = "条例第13条"\n', "に誤りがあります:\n  articles.外部提供する: 不明なキーです"),
+    ],
+)
+def test_bad_configuration_is_exit_2_naming_the_file_and_key(tmp_path, write, content, message):
+    config = tmp_path / "shingikai.toml"
+    config.write_text(content, encoding="utf-8")
+    result = run("lint", write(TEXT))
+    assert result.code == 2
+    assert result.stdout == ""
+    assert f"設定ファイル {config.resolve()} " in result.stderr or f"設定ファイル {config} " in result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_config_option_file(tmp_path, write):
+    result = run("lint", "--config", tmp_path / "none.toml", write(TEXT))
+    assert result.code == 2
+    assert "none.toml を読み込めません" in result.stderr

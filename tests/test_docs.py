@@ -1,0 +1,65 @@
+"""`shingikai rules` and the rules' own documentation, whose examples must tell the truth."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from conftest import dump, overlay, run
+
+LISTED = run("rules").lines()
+CODES = [line.split()[0] for line in LISTED[1:]]
+
+
+def test_rules_lists_every_code_with_severity_and_title():
+    assert LISTED[0].split() == ["コード", "種別", "内容"]
+    assert CODES == sorted(CODES)
+    expected = [f"E10{i}" for i in range(1, 7)] + [f"E20{i}" for i in range(1, 8)]
+    expected += [f"E30{i}" for i in range(1, 10)] + [f"W40{i}" for i in range(1, 9)]
+    assert CODES == expected
+    assert "E305  エラー  通知 無 のただし書の理由がない" in [re.sub(r"\s{2,}", "  ", line) for line in LISTED]
+    assert "W404  警告    自治体名の誤記".split() in [line.split() for line in LISTED]
+
+
+def test_rules_code_explains_what_why_and_examples():
+    result = run("rules", "w404")
+    assert result.code == 0
+    text = result.stdout
+    assert text.startswith("# W404 自治体名の誤記（警告）\n")
+    for heading in ("## 何を検査するか", "## なぜ問題か", "## 違反例", "## 修正例"):
+        assert heading in text
+    assert "柏江市" in text
+
+
+def test_rules_unknown_code():
+    result = run("rules", "E999")
+    assert result.code == 2
+    assert "コード「E999」はありません" in result.stderr
+
+
+def examples(code: str) -> tuple[str, str]:
+    text = run("rules", code).stdout
+    failing, fixed = re.findall(r"```yaml\n(.*?)```", text, re.DOTALL)
+    return failing, fixed
+
+
+def lint_codes(path) -> list[str]:
+    return [f["code"] for f in run("lint", "--format", "json", path).json()["findings"]]
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_failing_example_fails_and_the_fixed_one_does_not(code, example, tmp_path):
+    failing, fixed = examples(code)
+    if code == "W408":
+        (tmp_path / "shingikai.toml").write_text('departments = ["企画財政部情報政策課", "市民生活部課税課"]\n', encoding="utf-8")
+    for name, snippet, should_fire in (("failing.yaml", failing, True), ("fixed.yaml", fixed, False)):
+        path = tmp_path / name
+        if code.startswith("E1"):
+            # File-level codes: the snippet is the whole file.
+            path.write_bytes(snippet.encode("cp932" if code == "E103" and should_fire else "utf-8"))
+        else:
+            path.write_text(dump(overlay(example, yaml.safe_load(snippet))), encoding="utf-8")
+        found = lint_codes(path)
+        assert (code in found) is should_fire, f"{code} {name}: {found}"

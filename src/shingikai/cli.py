@@ -131,6 +131,78 @@ def rules(
         sys.stdout.write(heading + rule.doc + "\n")
 
 
+@app.command()
+def schema() -> None:
+    """ケースファイルの形式を JSON Schema（draft 2020-12）で表示します。エディタの補完・説明・検査に使います。"""
+    from .schema import render
+
+    sys.stdout.write(render())
+
+
+def _check_choice(value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        from .suggest import nearest
+
+        suggestion = nearest(value, choices)
+        hint = f"。「{suggestion}」の誤りではありませんか" if suggestion else ""
+        raise typer.BadParameter(f"「{value}」は選べません（選択肢: {', '.join(choices)}）{hint}")
+
+
+def _kind_choice(value: str) -> str:
+    from .vocabulary import KINDS
+
+    _check_choice(value, KINDS)
+    return value
+
+
+def _basis_choice(values: list[str]) -> list[str]:
+    from .vocabulary import BASIS_BY_VALUE
+
+    for value in values:
+        _check_choice(value, tuple(BASIS_BY_VALUE))
+    return values
+
+
+@app.command()
+def new(
+    kind: Annotated[str, typer.Option("--kind", help="諮問 または 報告", callback=_kind_choice, show_default=False)],
+    basis: Annotated[
+        list[str],
+        typer.Option(
+            "--basis",
+            help="根拠規定（本人外収集、目的外利用、外部提供、記録項目、結合、その他）。該当するだけ繰り返します",
+            callback=_basis_choice,
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="書き出すファイル（既にあれば上書きせずに終了します）。省略すると標準出力"),
+    ] = None,
+) -> None:
+    """新しい案件のケースファイルのひな形を、必要な項目をシートの項目名のコメント付きで書き出します。"""
+    from .scaffold import create, skeleton
+
+    text = skeleton(kind, basis)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    create(output, text)
+    sys.stdout.write(f"{output} を作成しました。空欄を埋め、`shingikai lint {output}` で検査してください\n")
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="作成するリポジトリのディレクトリ（なければ作成します）", show_default=False)],
+) -> None:
+    """ケースファイルのリポジトリを作ります: 設定、cases/、JSON Schema、pre-commit と VS Code の設定、README。既にあるファイルは上書きしません。"""
+    from .scaffold import init as create_repository
+
+    for path in create_repository(directory):
+        sys.stdout.write(f"作成: {path}\n")
+    sys.stdout.write(f"次に {directory} で `git init` と `pre-commit install` を実行し、`shingikai new` で案件を追加します\n")
+
+
 def _warn(message: str) -> None:
     sys.stderr.write(f"shingikai: {message}\n")
 

@@ -91,7 +91,9 @@ OtherItems = Annotated[
 class NoticeGiven(SheetModel):
     """通知 有."""
 
-    model_config = ConfigDict(title="通知 有")
+    model_config = ConfigDict(
+        title="通知 有", json_schema_extra={"description": "本人に通知する場合: 通知の時期と方法を書く"}
+    )
 
     given: Literal["有"] = Field(title="通知", description="本人に通知するなら 有、しないなら 無")
     timing: Timing = _text("通知の時期", "事前 または 事後")
@@ -114,7 +116,10 @@ class Proviso(SheetModel):
 class NoticeWithheld(SheetModel):
     """通知 無: the ordinance's proviso must be argued."""
 
-    model_config = ConfigDict(title="通知 無")
+    model_config = ConfigDict(
+        title="通知 無",
+        json_schema_extra={"description": "本人に通知しない場合: 条例のただし書を適用する理由を書く"},
+    )
 
     given: Literal["無"] = Field(title="通知", description="本人に通知するなら 有、しないなら 無")
     proviso: Proviso = Field(
@@ -223,7 +228,7 @@ class Attachment(SheetModel):
 
 Departments = Annotated[
     list[str],
-    BeforeValidator(_one_or_many),
+    BeforeValidator(_one_or_many, json_schema_input_type=str | list[str]),
     Field(min_length=1),
 ]
 
@@ -231,7 +236,10 @@ Departments = Annotated[
 class Case(SheetModel):
     """One 付議案件シート."""
 
-    model_config = ConfigDict(title="付議案件シート")
+    model_config = ConfigDict(
+        title="付議案件シート",
+        json_schema_extra={"description": "個人情報保護審議会の付議案件シート一件（諮問事項または報告事項）"},
+    )
 
     version: Literal[1] = Field(title="形式の版", description="ケースファイル形式の版。1 のみ")
     kind: Kind = Field(title="諮問事項・報告事項", description="諮問 または 報告")

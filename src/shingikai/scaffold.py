@@ -1,0 +1,287 @@
+"""`shingikai new` (a case skeleton) and `shingikai init` (a case repository).
+
+The skeleton is generated from the models, so it follows the format: in field order,
+every required key, the item grid (`items: []`, `other_items: []`) of each action
+section, and the optional keys that a chosen basis makes required (`other_basis` for
+その他, `external_provision.conditions` for 外部提供); each key carries its sheet label
+(the field's `title`) as a comment. Values are filled only where the choice is made:
+`version`, `kind`, `bases`.
+
+Linting a fresh skeleton reports each empty required value once: E201 for each empty
+key, and, for the keys the ordinance makes required, the ordinance's code — E304 for an
+empty grid (on its `items` line), E308 for empty `conditions`, E303 for an empty
+`other_basis` (on the `bases` line). Decisions:
+
+- A notice is written as an empty `notice:`: the shape (有 or 無) is the user's answer.
+- Lists are written `[]` (one item at least is required: E201 "空です").
+
+`init` writes a case repository; both commands write each file atomically and never
+replace an existing one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import types
+import typing
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Final, Literal, get_args, get_origin
+
+from pydantic import BaseModel
+
+from . import vocabulary as v
+from .config import CONFIG_FILE, Config
+from .errors import ShingikaiError
+from .model import ActionSection, Case, Provision
+from .schema import render as render_schema
+
+SCHEMA_PATH: Final = "schemas/case.schema.json"
+MODELINE: Final = f"# yaml-language-server: $schema=../{SCHEMA_PATH}"
+CASE_FILES: Final = r"^cases/.*\.ya?ml$"
+HOOK_ID: Final = "shingikai-lint"
+
+# Optional keys that a basis makes required (the ordinance rules E303 and E308).
+_REQUIRED_BY_BASIS: Final = {
+    (Case, "other_basis"): v.OTHER_BASIS,
+    (Provision, "conditions"): v.BASIS_BY_SECTION["external_provision"].value,
+}
+
+
+def skeleton(kind: str, bases: Sequence[str]) -> str:
+    """A case file with every key that `kind` and `bases` require, values left empty."""
+    chosen = [basis.value for basis in v.BASES if basis.value in bases]
+    given = {"kind": kind, "bases": f"[{', '.join(chosen)}]"}
+    lines = [MODELINE]
+    for name, field in Case.model_fields.items():
+        section = _section_model(field.annotation)
+        if section is not None:
+            if v.BASIS_BY_SECTION[name].value in chosen:
+                lines += ["", _line(0, name, "", field.title)]
+                lines += _section(section, chosen)
+        elif field.is_required() or _REQUIRED_BY_BASIS.get((Case, name)) in chosen:
+            lines.append(_line(0, name, given.get(name, _empty(field.annotation)), field.title))
+    return "\n".join(lines) + "\n"
+
+
+def _section(model: type[BaseModel], chosen: list[str]) -> Iterator[str]:
+    for name, field in model.model_fields.items():
+        if (
+            field.is_required()
+            or name in ActionSection.model_fields
+            or _REQUIRED_BY_BASIS.get((model, name)) in chosen
+        ):
+            yield _line(1, name, _empty(field.annotation), field.title)
+
+
+def _section_model(annotation: Any) -> type[BaseModel] | None:
+    """The model of an optional section (`Linkage | None`), else None."""
+    if get_origin(annotation) not in (typing.Union, types.UnionType):
+        return None
+    models = [a for a in get_args(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
+    return models[0] if len(models) == 1 and type(None) in get_args(annotation) else None
+
+
+def _empty(annotation: Any) -> str:
+    """The value to leave in the skeleton: a fixed value, `[]` for a list, else nothing."""
+    if get_origin(annotation) is Literal and len(get_args(annotation)) == 1:
+        return str(get_args(annotation)[0])
+    return "[]" if get_origin(annotation) is list else ""
+
+
+def _line(depth: int, key: str, value: str, title: str | None) -> str:
+    text = f"{'  ' * depth}{key}:" + (f" {value}" if value else "")
+    return f"{text}  # {title}" if title else text
+
+
+def init(directory: Path) -> list[Path]:
+    """Write a case repository into `directory`; none of its files may exist yet."""
+    if directory.exists() and not directory.is_dir():
+        raise ShingikaiError(f"{directory} はディレクトリではありません")
+    files = _repository_files()
+    targets = [directory / name for name in files]
+    existing = [str(path) for path in targets if path.exists() or path.is_symlink()]
+    if existing:
+        raise ShingikaiError("既にあるファイルは上書きしません（何も作成していません）: " + "、".join(existing))
+    for path, text in zip(targets, files.values()):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ShingikaiError(f"ディレクトリ {path.parent} を作成できません（{error.strerror}）") from error
+        create(path, text)
+    return targets
+
+
+def _repository_files() -> dict[str, str]:
+    """The files of a new case repository, by path relative to it."""
+    return {
+        CONFIG_FILE: _config_toml(),
+        "cases/.gitkeep": "",
+        SCHEMA_PATH: render_schema(),
+        ".pre-commit-config.yaml": _PRE_COMMIT_CONFIG,
+        ".vscode/settings.json": _vscode_settings(),
+        "README.md": _readme(),
+    }
+
+
+def create(path: Path, text: str) -> None:
+    """Write `path` whole or not at all (a temporary file linked into place), never replacing a file."""
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(text.encode("utf-8"))
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.link(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+    except FileExistsError as error:
+        raise ShingikaiError(f"{path} は既にあります。上書きしません") from error
+    except FileNotFoundError as error:
+        raise ShingikaiError(f"{path} を書き込めません（ディレクトリ {path.parent} がありません）") from error
+    except OSError as error:
+        raise ShingikaiError(f"{path} を書き込めません（{error.strerror}）") from error
+
+
+# --- shingikai.toml: generated from the Config model, so the defaults cannot drift.
+
+_CONFIG_HEADER: Final = """\
+# shingikai の設定。値は狛江市の既定値です。
+# 他の自治体では、自治体名・条例・審議会の名称と [articles] の条文を書き換えます。
+"""
+_CONFIG_COMMENTS: Final = {
+    "municipality": "自治体名。一字違いの名前（誤記・OCR の誤り）を W404 が知らせます",
+    "ordinance": "個人情報保護条例の名称",
+    "council": "審議会の名称",
+    "departments": "課の一覧。空でなければ、主管課がこの一覧にないとき W408 が知らせます",
+    "known_names": "自治体名と一字違いでも誤記ではない、実在する名前（W404 の対象外）",
+    "articles": "根拠規定と通知の規定の条文（ruleset）。条例に合わせてここを書き換えます",
+    "articles.本人外収集の通知": "空のあいだ、本人外収集の通知 無 の理由では条文番号の代わりに「本人外収集に係る通知の規定」と書きます",
+    "articles.緊急の外部提供": "other_basis がこの条文なら外部提供の根拠規定は不要（E302 の例外）、報告事項に限ります（E309）",
+    "lint": "検査の設定",
+    "lint.select": "報告するコード（先頭一致。空ならすべて）",
+    "lint.ignore": "報告しないコード（先頭一致）",
+    "lint.strict": "true なら警告でも終了コード 1",
+    "lint.per-file-ignores": 'ファイルのパターンごとに報告しないコード。例: { "cases/archive/*.yaml" = ["W403"] }',
+}
+_BARE_KEY: Final = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _config_toml() -> str:
+    """`shingikai.toml` with every default of `Config`, commented in Japanese."""
+    lines = [_CONFIG_HEADER]
+    tables: list[tuple[str, BaseModel]] = []
+    for key, value in _settings(Config()):
+        if isinstance(value, BaseModel):
+            tables.append((key, value))
+        else:
+            lines += _toml_setting(key, key, value)
+    for table, model in tables:
+        lines += ["", *_toml_comment(table), f"[{table}]"]
+        for key, value in _settings(model):
+            lines += _toml_setting(f"{table}.{key}", key, value)
+    return "\n".join(lines) + "\n"
+
+
+def _settings(model: BaseModel) -> Iterator[tuple[str, Any]]:
+    for name, field in type(model).model_fields.items():
+        yield field.alias or name, getattr(model, name)
+
+
+def _toml_comment(path: str) -> list[str]:
+    comment = _CONFIG_COMMENTS.get(path)
+    return [f"# {comment}"] if comment else []
+
+
+def _toml_setting(path: str, key: str, value: Any) -> list[str]:
+    return [*_toml_comment(path), f"{_toml_key(key)} = {_toml_value(value)}"]
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        # A JSON string is a TOML basic string.
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(item) for item in value) + "]"
+    if isinstance(value, dict):
+        entries = ", ".join(f"{_toml_key(k)} = {_toml_value(item)}" for k, item in value.items())
+        return "{ " + entries + " }" if entries else "{}"
+    raise TypeError(f"no TOML form for {value!r}")
+
+
+# --- The other files of a case repository.
+
+_PRE_COMMIT_CONFIG: Final = f"""\
+# pre-commit の設定: コミットのたびに、変更した cases/ のケースファイルを shingikai lint で検査し、
+# エラーがあればコミットを止めます。有効にするには、このディレクトリで一度 `pre-commit install` を実行します。
+#
+# このフックは、この PC にインストールされた shingikai コマンドを使います（language: system）。
+# shingikai のリポジトリを pre-commit から取得できる場合は、repos を次のように書き換えると、
+# pre-commit が shingikai を自分でインストールします:
+#   - repo: <shingikai のリポジトリの URL>
+#     rev: <タグまたはコミット>
+#     hooks:
+#       - id: {HOOK_ID}
+repos:
+  - repo: local
+    hooks:
+      - id: {HOOK_ID}
+        name: shingikai lint
+        entry: shingikai lint
+        language: system
+        files: {CASE_FILES}
+"""
+
+
+def _vscode_settings() -> str:
+    settings = {"yaml.schemas": {f"./{SCHEMA_PATH}": ["cases/**/*.yaml", "cases/**/*.yml"]}}
+    return json.dumps(settings, ensure_ascii=False, indent=2) + "\n"
+
+
+def _readme() -> str:
+    bases = "、".join(basis.value for basis in v.BASES)
+    return f"""\
+# 付議案件シート
+
+個人情報保護審議会の付議案件シートを、一件ずつ `cases/` の YAML ファイル（ケースファイル）で管理します。
+`shingikai lint` が形式と条例に照らして検査します。
+
+## 案件を追加する
+
+```sh
+shingikai new --kind 諮問 --basis 外部提供 --basis 結合 -o cases/案件名.yaml
+shingikai lint cases/
+```
+
+`--kind` は {" か ".join(v.KINDS)}、`--basis` は該当する根拠規定（{bases}）を一つずつ指定します。
+できたファイルには、必要な項目がシートの項目名のコメント付きで並びます。空欄を埋め、
+`shingikai lint cases/` のエラーがなくなるまで直します（最初は空欄が E201 として並びます）。
+コードの説明は `shingikai rules E201` で表示します。
+
+## コミット前の検査（pre-commit）
+
+一度 `pre-commit install` を実行すると、コミットのたびに `.pre-commit-config.yaml` のフックが
+変更した `cases/` のケースファイルを `shingikai lint` で検査し、エラーがあればコミットを止めます。
+指摘は `ファイル:行:列: コード メッセージ` の形で表示されます。
+
+## エディタ（VS Code）
+
+拡張機能「YAML」（Red Hat）を入れると、`{SCHEMA_PATH}` によって、キーの補完、
+シートの項目名と説明の表示、形式の誤りの表示ができます（`.vscode/settings.json` で設定済み）。
+shingikai を更新したら `shingikai schema > {SCHEMA_PATH}` で JSON Schema も更新します。
+
+## 設定
+
+`{CONFIG_FILE}` に自治体名・条例の条文・検査の設定があります（狛江市の既定値）。
+"""

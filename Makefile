@@ -18,6 +18,8 @@ $(STAMP): $(BIN)/python $(SOURCES)
 
 demo: $(STAMP)
 	$(BIN)/shingikai lint cases/
+	$(BIN)/shingikai render cases/ -o build/site
+	@echo "ブラウザで build/site/index.html を開くと、一覧から各シートを見られます"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -203,6 +203,91 @@ def init(
     sys.stdout.write(f"次に {directory} で `git init` と `pre-commit install` を実行し、`shingikai new` で案件を追加します\n")
 
 
+def _render_format(value: str) -> str:
+    from .render import FORMATS
+
+    _check_choice(value, FORMATS)
+    return value
+
+
+@app.command()
+def render(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="出力するケースファイル、またはディレクトリ（*.yaml / *.yml を再帰的に探します）", show_default=False),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="出力先のファイル（省略すると標準出力）。複数のファイルやディレクトリのときは出力先のディレクトリで、シートごとのファイルと一覧 index を書き出します",
+        ),
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="出力形式: html, md", callback=_render_format)
+    ] = "html",
+    force: Annotated[
+        bool, typer.Option("--force", help="検査エラーがあっても、エラーの一覧を載せて出力します")
+    ] = False,
+    templates: Annotated[
+        Path | None,
+        typer.Option("--templates", help="テンプレートを差し替えるディレクトリ（同じ名前のテンプレートがあれば、そちらを使います）"),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="設定ファイル（既定: 出力するパスから上へ shingikai.toml か pyproject.toml を探します）"),
+    ] = None,
+) -> None:
+    """ケースファイルを検査し、付議案件シート（HTML または Markdown）として出力します。終了コード: 0 出力した、1 検査エラーがあり出力しなかった、2 使い方や読み込みの問題。"""
+    from .config import ConfigResolver
+    from .findings import Severity
+    from .linter import collect, inspect, plan
+    from .render import Destination, Publishable, Renderer, publish
+    from .reporters import plain_line
+
+    destination = Destination.choose(paths, output)
+    renderer = Renderer(output_format, templates)
+    resolver = ConfigResolver(config)
+    files, missing = collect(paths)
+    for message in missing:
+        _warn(message)
+    if missing:
+        raise typer.Exit(EXIT_USAGE)
+    if not files:
+        _fail("出力する YAML ファイル（*.yaml / *.yml）が見つかりません")
+    cases: list[Publishable] = []
+    unreadable = blocked = False
+    for job in plan(files, resolver, None, []):
+        inspection = inspect(job)
+        result = inspection.result
+        if result.error is not None:
+            _warn(result.error)
+            unreadable = True
+            continue
+        lines = tuple(plain_line(finding) for finding in result.findings)
+        for line in lines:
+            sys.stderr.write(line + "\n")
+        has_errors = any(finding.severity is Severity.ERROR for finding in result.findings)
+        if inspection.case is None:
+            _warn(f"{job.display}: ケースとして読み取れないため、シートにできません（--force でも出力できません）")
+            blocked = True
+        elif has_errors and not force:
+            blocked = True
+        else:
+            cases.append(Publishable(job.path, job.config, inspection.case, lines if has_errors else ()))
+    if unreadable:
+        raise typer.Exit(EXIT_USAGE)
+    if blocked:
+        _warn("検査エラーのあるケースがあるため、何も出力しませんでした（エラーを直すか、--force でエラーの一覧を載せて出力します）")
+        raise typer.Exit(EXIT_FINDINGS)
+    publish(renderer, destination, cases)
+    if destination.directory:
+        _warn(f"{destination.path} に {len(cases)} 件のシートと一覧（index.{output_format}）を書き出しました")
+    elif destination.path is not None:
+        _warn(f"{destination.path} に書き出しました")
+
+
 def _warn(message: str) -> None:
     sys.stderr.write(f"shingikai: {message}\n")
 

@@ -1,0 +1,424 @@
+"""Stage 7a: a case as the sheet shows it — a plain view model shared by every output format.
+
+All of the sheet's content is decided here: the ■/□ marks, the 根拠規定 labels of the
+ruleset, the whole item grid, the three-part 理由 of 通知 無, paragraphs and line breaks,
+safe attachment links and the agenda order of the index. Templates only lay it out.
+
+The rows follow the seed sheets: the header rows; then each action section with a notice
+(本人外収集, 目的外利用, 外部提供) as its item grid and its rows; then 結合; then the 通知
+rows; then 記録項目 as its item grid and its row; then その他資料 and 備考.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import ClassVar, Final
+from urllib.parse import quote
+
+from pydantic import BaseModel
+
+from . import vocabulary as v
+from .config import Config
+from .model import (
+    ActionSection,
+    Case,
+    Collection,
+    Linkage,
+    NoticeGiven,
+    NoticeWithheld,
+    Provision,
+    RecordItems,
+    SecondaryUse,
+)
+
+CHECKED: Final = "■"
+UNCHECKED: Final = "□"
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Free text as written: paragraphs (split at blank lines), each a tuple of lines."""
+
+    paragraphs: tuple[tuple[str, ...], ...] = ()
+
+    @classmethod
+    def of(cls, value: str | None) -> Text:
+        paragraphs: list[tuple[str, ...]] = []
+        lines: list[str] = []
+        for line in (value or "").splitlines():
+            if line.strip():
+                lines.append(line.rstrip())
+            elif lines:
+                paragraphs.append(tuple(lines))
+                lines = []
+        if lines:
+            paragraphs.append(tuple(lines))
+        return cls(tuple(paragraphs))
+
+    @classmethod
+    def joined(cls, parts: Iterable[Text]) -> Text:
+        return cls(tuple(p for part in parts for p in part.paragraphs))
+
+    def __bool__(self) -> bool:
+        return bool(self.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """One check box of the sheet."""
+
+    label: str
+    checked: bool
+
+    @property
+    def box(self) -> str:
+        return CHECKED if self.checked else UNCHECKED
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A row: its label ("" when the content spans the label column), marks, caption, text."""
+
+    label: str
+    text: Text = Text()
+    marks: tuple[Mark, ...] = ()
+    # Fixed words of the form shown above the text, e.g. （具体的な形態）.
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class GridGroup:
+    name: str
+    columns: int
+
+
+@dataclass(frozen=True, slots=True)
+class ItemGrid:
+    """The 保有個人情報の項目 grid of one action section: every item, ■ ticked, □ not."""
+
+    kind: ClassVar[str] = "grid"
+    actions: tuple[Mark, ...]
+    caption: str
+    groups: tuple[GridGroup, ...]
+    # Row by row, one cell per column; None where a column has no more items.
+    rows: tuple[tuple[Mark | None, ...], ...]
+    other: Row
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    kind: ClassVar[str] = "section"
+    label: str
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReasonPart:
+    number: str
+    text: Text
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeView:
+    """The 通知 row of one section: 有 with timing and method, or 無 with the 理由."""
+
+    section: str
+    given: tuple[Mark, Mark]
+    timing: tuple[Mark, ...] = ()
+    method: Text = Text()
+    reason: tuple[ReasonPart, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Notices:
+    kind: ClassVar[str] = "notices"
+    label: str
+    notices: tuple[NoticeView, ...]
+
+
+Part = ItemGrid | Section | Notices
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentView:
+    title: str
+    # A relative link from the output to the file, only for a safe path inside the repository.
+    href: str | None = None
+    # The path as written, shown as text when it cannot be a link.
+    path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    heading: str
+    label: str
+    title: str
+    kind_label: str
+    kind: tuple[Mark, ...]
+    subject: Text
+    bases_label: str
+    bases: tuple[Mark, ...]
+    fields: tuple[Row, ...]
+    parts: tuple[Part, ...]
+    attachments_label: str
+    attachments: tuple[AttachmentView, ...]
+    remarks: Row
+    departments: str
+    # Lint findings, shown as a banner: set only when the sheet is rendered with --force.
+    findings: tuple[str, ...] = ()
+
+    @property
+    def chosen_bases(self) -> tuple[str, ...]:
+        return tuple(mark.label for mark in self.bases if mark.checked)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    number: int
+    title: str
+    href: str
+    departments: str
+    bases: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexGroup:
+    label: str
+    entries: tuple[IndexEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    heading: str
+    groups: tuple[IndexGroup, ...]
+
+
+def _title(model: type[BaseModel], field: str) -> str:
+    """The sheet's label of a field (the model's `title`)."""
+    return model.model_fields[field].title or field
+
+
+def _section_title(model: type[BaseModel]) -> str:
+    return str(model.model_config.get("title", model.__name__))
+
+
+def _kind_label(kind: str) -> str:
+    return f"{kind}事項"
+
+
+# The grid's columns: a group is one column, or two when it pairs its first items row by row
+# (as the printed sheet does: 識別番号 氏名 / 本籍 国籍 / … then 電話番号 alone).
+_PAIRED_ROWS: Final[dict[str, int]] = {"基本的事項": 4, "社会生活": 7}
+
+
+def _group_columns(group: str, items: tuple[str, ...]) -> list[tuple[str, ...]]:
+    paired = _PAIRED_ROWS.get(group, 0)
+    if not paired:
+        return [items]
+    pairs = items[: 2 * paired]
+    return [pairs[0::2] + items[2 * paired :], pairs[1::2]]
+
+
+def _grid(key: str, section: ActionSection) -> ItemGrid:
+    ticked = set(section.items)
+    columns: list[tuple[str, ...]] = []
+    groups: list[GridGroup] = []
+    for group, items in v.ITEM_GROUPS.items():
+        group_columns = _group_columns(group, items)
+        groups.append(GridGroup(group, len(group_columns)))
+        columns.extend(group_columns)
+    height = max(len(column) for column in columns)
+    rows = tuple(
+        tuple(Mark(column[i], column[i] in ticked) if i < len(column) else None for column in columns)
+        for i in range(height)
+    )
+    operation = section.operation if isinstance(section, RecordItems) else None
+    actions = (
+        Mark("収集する個人情報の項目", key == "indirect_collection"),
+        Mark("目的外利用する", key == "secondary_use"),
+        Mark("外部提供する", key == "external_provision"),
+        *(Mark(f"記録項目に{op}する", op == operation) for op in v.OPERATIONS),
+    )
+    other_label = "その他の記録項目" if key == "record_items" else _title(ActionSection, "other_items")
+    return ItemGrid(
+        actions=actions,
+        caption=_title(ActionSection, "items"),
+        groups=tuple(groups),
+        rows=rows,
+        other=Row(other_label, Text.of("、".join(section.other_items))),
+    )
+
+
+def _rows(model: type[BaseModel], section: BaseModel, fields: Sequence[str]) -> tuple[Row, ...]:
+    return tuple(Row(_title(model, f), Text.of(getattr(section, f))) for f in fields)
+
+
+def _section(section: BaseModel) -> Section:
+    rows: tuple[Row, ...]
+    if isinstance(section, Collection):
+        rows = _rows(Collection, section, ("source", "reason"))
+    elif isinstance(section, SecondaryUse):
+        rows = _rows(SecondaryUse, section, ("source_business", "source_organization", "reason"))
+    elif isinstance(section, Provision):
+        media = Row(
+            _title(Provision, "media"),
+            Text.of(section.media_detail),
+            marks=tuple(Mark(medium, medium in section.media) for medium in v.MEDIA),
+            caption=f"（{_title(Provision, 'media_detail')}）",
+        )
+        rows = (
+            *_rows(Provision, section, ("recipient",)),
+            media,
+            *_rows(Provision, section, ("reason", "recipient_controls", "conditions")),
+        )
+    elif isinstance(section, RecordItems):
+        # The sheet's 記録項目 row has no sub-label: the caption heads the text.
+        summary = Row(
+            "",
+            Text.of(section.processing_summary),
+            caption=f"【{_title(RecordItems, 'processing_summary')}】",
+        )
+        system = _rows(RecordItems, section, ("system",)) if section.system else ()
+        rows = (*system, summary)
+    else:
+        rows = _rows(Linkage, section, ("city_system", "third_party_system", "network"))
+    return Section(_section_title(type(section)), rows)
+
+
+def _withheld_reason(basis: v.Basis, config: Config, risk: str, necessity: str) -> tuple[ReasonPart, ...]:
+    """The 理由 of 通知 無: the provision's purpose, the case's argument, the conclusion."""
+    noun = basis.action or basis.label
+    article = config.articles.notice(basis.value)
+    provision = f"{article}の規定" if article else f"{noun}に係る通知の規定"
+    purpose = (
+        f"{provision}の趣旨は、{noun}される保有個人情報の本人に対し、"
+        "自己情報コントロール権の保障及び当該権利行使の機会の作出することにある。"
+    )
+    conclusion = (
+        f"以上の理由により、保有個人情報を{noun}することにつき本人が自己情報コントロール権を"
+        "行使しないことが一般通常人の立場から明らかであるといえることから、本件については、"
+        f"同条同項ただし書を適用し、{noun}にかかる通知は不要といたしたい。"
+    )
+    return (
+        ReasonPart("1", Text.of(purpose)),
+        # Risk, then necessity: each its own paragraph (or paragraphs).
+        ReasonPart("2", Text.joined((Text.of(risk), Text.of(necessity)))),
+        ReasonPart("3", Text.of(conclusion)),
+    )
+
+
+def _notice(key: str, notice: NoticeGiven | NoticeWithheld, config: Config) -> NoticeView:
+    basis = v.BASIS_BY_SECTION[key]
+    given = (Mark("有", notice.given == "有"), Mark("無", notice.given == "無"))
+    if isinstance(notice, NoticeGiven):
+        return NoticeView(
+            section=basis.label,
+            given=given,
+            timing=tuple(Mark(value, value == notice.timing) for value in v.TIMINGS),
+            method=Text.of(notice.method),
+        )
+    reason = _withheld_reason(basis, config, notice.proviso.risk, notice.proviso.necessity)
+    return NoticeView(section=basis.label, given=given, reason=reason)
+
+
+def _basis_marks(case: Case, config: Config) -> tuple[Mark, ...]:
+    marks = []
+    for basis in v.BASES:
+        if basis.value == v.OTHER_BASIS:
+            label = f"{basis.mark}{basis.label}（{case.other_basis or '　'}）"
+        else:
+            label = f"{basis.mark}{config.articles.basis(basis.value)} {basis.label}"
+        marks.append(Mark(label, basis.value in case.bases))
+    return tuple(marks)
+
+
+def _parts(case: Case, config: Config) -> tuple[Part, ...]:
+    parts: list[Part] = []
+    notices: list[NoticeView] = []
+    for key, section in case.action_sections():
+        if key == "record_items":
+            continue
+        parts += [_grid(key, section), _section(section)]
+    if case.linkage is not None:
+        parts.append(_section(case.linkage))
+    for key, notice in case.notices():
+        notices.append(_notice(key, notice, config))
+    if notices:
+        parts.append(Notices(_title(NoticeGiven, "given"), tuple(notices)))
+    if case.record_items is not None:
+        parts += [_grid("record_items", case.record_items), _section(case.record_items)]
+    return tuple(parts)
+
+
+_SCHEME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def attachment_link(file: str, case_file: Path, repository_root: Path, output_dir: Path) -> str | None:
+    """The href from the output to an attachment, or None unless `file` is a plain relative
+    path (no scheme, not absolute, no backslash) that stays inside the case repository."""
+    if _SCHEME.match(file) or "\\" in file or PurePosixPath(file).is_absolute():
+        return None
+    target = (case_file.resolve().parent / file).resolve()
+    if not target.is_relative_to(repository_root.resolve()):
+        return None
+    return quote(Path(os.path.relpath(target, output_dir.resolve())).as_posix())
+
+
+def build_sheet(
+    case: Case,
+    config: Config,
+    *,
+    case_file: Path,
+    repository_root: Path,
+    output_dir: Path,
+    findings: Sequence[str] = (),
+) -> Sheet:
+    """The sheet of `case`; attachment links are relative to `output_dir`."""
+    fields = (
+        Row(_title(Case, "departments"), Text.of("・".join(case.departments))),
+        *_rows(Case, case, ("business_name", "summary", "period", "volume")),
+    )
+    attachments = []
+    for attachment in case.attachments:
+        href = None
+        if attachment.file is not None:
+            href = attachment_link(attachment.file, case_file, repository_root, output_dir)
+        attachments.append(
+            AttachmentView(attachment.title, href, attachment.file if href is None else None)
+        )
+    return Sheet(
+        heading=f"{config.council}付議案件シート",
+        label=case.header_label,
+        title=case.title,
+        kind_label=_kind_label(case.kind),
+        kind=tuple(Mark(_kind_label(kind), kind == case.kind) for kind in v.KINDS),
+        subject=Text.of(case.title),
+        bases_label=_title(Case, "bases"),
+        bases=_basis_marks(case, config),
+        fields=fields,
+        parts=_parts(case, config),
+        attachments_label=_title(Case, "attachments"),
+        attachments=tuple(attachments),
+        remarks=Row(_title(Case, "remarks"), Text.of(case.remarks)),
+        departments="・".join(case.departments),
+        findings=tuple(findings),
+    )
+
+
+def build_index(council: str, sheets: Sequence[tuple[Sheet, str]]) -> Index:
+    """The agenda: 諮問事項 first, then 報告事項, each numbered in the order given."""
+    groups = []
+    for kind in v.KINDS:
+        label = _kind_label(kind)
+        chosen = [(sheet, href) for sheet, href in sheets if sheet.kind_label == label]
+        entries = tuple(
+            IndexEntry(number, sheet.title, href, sheet.departments, sheet.chosen_bases)
+            for number, (sheet, href) in enumerate(chosen, start=1)
+        )
+        if entries:
+            groups.append(IndexGroup(label, entries))
+    return Index(f"{council} 付議案件一覧", tuple(groups))

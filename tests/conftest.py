@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,3 +126,52 @@ def write(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write_file
+
+
+# The browser tests: Debian's Chromium driven by Playwright (never a downloaded browser).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or (
+        "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
+    )
+
+
+def has_japanese_font() -> bool:
+    """Without one every character prints as a blank box: the layout and the text mean nothing."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return False
+    listed = subprocess.run([fc_list, ":lang=ja", "family"], capture_output=True, text=True, check=False)
+    return bool(listed.stdout.strip())
+
+
+def missing_requirement() -> str | None:
+    if chromium_path() is None:
+        return "Chromium がありません（`apt-get install chromium`、または `.ci/run` で入ります）"
+    if not has_japanese_font():
+        return "日本語フォントがありません（`apt-get install fonts-ipaexfont-mincho`、または `.ci/run` で入ります）"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    missing = missing_requirement()
+    if missing is not None:
+        if os.environ.get("SHINGIKAI_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"ブラウザのテストを実行できません: {missing}。SHINGIKAI_REQUIRE_BROWSER=1 のため失敗にします")
+        pytest.skip(f"ブラウザのテストを省きます: {missing}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -1,4 +1,5 @@
-"""Property: whatever the bytes, lint answers with findings that have positions — never a traceback.
+"""Property: whatever the bytes, lint answers with findings that have positions, and render
+writes every sheet or none — never a traceback.
 
 Valid cases are mutated (lines deleted, duplicated, swapped, re-indented; random bytes;
 deep nesting; huge scalars; wrong types in every key; NUL, lone surrogates, bidi
@@ -66,7 +67,7 @@ def mutated(draw) -> bytes:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
 )
 @given(files=st.lists(mutated(), min_size=1, max_size=4))
-def test_lint_never_crashes_and_every_finding_has_a_position(tmp_path_factory, files):
+def test_lint_and_render_never_crash_and_every_finding_has_a_position(tmp_path_factory, files):
     directory = tmp_path_factory.mktemp("fuzz")
     for index, content in enumerate(files):
         (directory / f"case{index}.yaml").write_bytes(content)
@@ -83,3 +84,14 @@ def test_lint_never_crashes_and_every_finding_has_a_position(tmp_path_factory, f
         assert (finding["end_line"], finding["end_column"]) >= (finding["line"], finding["column"])
         assert finding["message"] and not finding["message"].isascii()
     assert elapsed < 5 + 2 * len(files)
+
+    output = directory / "site"
+    rendered = run("render", "--force", directory, "-o", output)
+    assert rendered.code in (0, 1, 2), rendered.stderr
+    assert "Traceback" not in rendered.stderr
+    written = sorted(p.name for p in output.iterdir()) if output.exists() else []
+    if rendered.code == 0:
+        assert written == sorted([f"case{index}.html" for index in range(len(files))] + ["index.html"])
+    else:
+        # All or nothing: a run that did not succeed wrote no sheet and left no temporary file.
+        assert written == []

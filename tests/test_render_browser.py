@@ -8,11 +8,7 @@ or run `.ci/run`). Without them these tests are skipped, unless SHINGIKAI_REQUIR
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import subprocess
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,56 +21,10 @@ pytestmark = pytest.mark.browser
 
 SEEDS = sorted(CASES.glob("*.yaml"))
 SCREENSHOT = REPO / "build" / "sheet-screenshot.png"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 # A4 at CSS's 96 px per inch, less the sheet's @page margins (12 mm left and right).
 MM = 96 / 25.4
 A4_PRINTABLE_WIDTH = round((210 - 2 * 12) * MM)
 A4_HEIGHT = round(297 * MM)
-
-
-def chromium_path() -> str | None:
-    return shutil.which("chromium") or (
-        "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
-    )
-
-
-def has_japanese_font() -> bool:
-    """Without one every character prints as a blank box: the layout and the text mean nothing."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return False
-    listed = subprocess.run([fc_list, ":lang=ja", "family"], capture_output=True, text=True, check=False)
-    return bool(listed.stdout.strip())
-
-
-def missing_requirement() -> str | None:
-    if chromium_path() is None:
-        return "Chromium がありません（`apt-get install chromium`、または `.ci/run` で入ります）"
-    if not has_japanese_font():
-        return "日本語フォントがありません（`apt-get install fonts-ipaexfont-mincho`、または `.ci/run` で入ります）"
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    missing = missing_requirement()
-    if missing is not None:
-        if os.environ.get("SHINGIKAI_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"ブラウザのテストを実行できません: {missing}。SHINGIKAI_REQUIRE_BROWSER=1 のため失敗にします")
-        pytest.skip(f"ブラウザのテストを省きます: {missing}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

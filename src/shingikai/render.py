@@ -240,8 +240,10 @@ def publish(renderer: Renderer, destination: Destination, cases: list[Publishabl
     index = build_index(cases[0].config.config.council, [(sheet, quote(name)) for sheet, name in zip(sheets, names)])
     outputs = [*zip(names, texts), (renderer.file_name(INDEX_STEM), renderer.index(index))]
     destination.prepare()
-    for name, text in outputs:
-        write_atomic(destination.target(name), text)
+    # Every target is checked before the first is written: all or nothing.
+    targets = [destination.target(name) for name, _ in outputs]
+    for target, (_, text) in zip(targets, outputs):
+        write_atomic(target, text)
 
 
 def _check_names(cases: list[Publishable], names: list[str], index_name: str) -> None:

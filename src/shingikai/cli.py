@@ -8,7 +8,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from .errors import ShingikaiError
+from .errors import Blocked, ShingikaiError
 
 app = typer.Typer(
     name="shingikai",
@@ -241,10 +241,8 @@ def render(
 ) -> None:
     """ケースファイルを検査し、付議案件シート（HTML または Markdown）として出力します。終了コード: 0 出力した、1 検査エラーがあり出力しなかった、2 使い方や読み込みの問題。"""
     from .config import ConfigResolver
-    from .findings import Severity
-    from .linter import collect, inspect, plan
-    from .render import Destination, Publishable, Renderer, publish
-    from .reporters import plain_line
+    from .linter import collect, plan
+    from .render import Destination, Renderer, admit, publish
 
     destination = Destination.choose(paths, output)
     renderer = Renderer(output_format, templates)
@@ -256,31 +254,7 @@ def render(
         raise typer.Exit(EXIT_USAGE)
     if not files:
         _fail("出力する YAML ファイル（*.yaml / *.yml）が見つかりません")
-    cases: list[Publishable] = []
-    unreadable = blocked = False
-    for job in plan(files, resolver, None, []):
-        inspection = inspect(job)
-        result = inspection.result
-        if result.error is not None:
-            _warn(result.error)
-            unreadable = True
-            continue
-        lines = tuple(plain_line(finding) for finding in result.findings)
-        for line in lines:
-            sys.stderr.write(line + "\n")
-        has_errors = any(finding.severity is Severity.ERROR for finding in result.findings)
-        if inspection.case is None:
-            _warn(f"{job.display}: ケースとして読み取れないため、シートにできません（--force でも出力できません）")
-            blocked = True
-        elif has_errors and not force:
-            blocked = True
-        else:
-            cases.append(Publishable(job.path, job.config, inspection.case, lines if has_errors else ()))
-    if unreadable:
-        raise typer.Exit(EXIT_USAGE)
-    if blocked:
-        _warn("検査エラーのあるケースがあるため、何も出力しませんでした（エラーを直すか、--force でエラーの一覧を載せて出力します）")
-        raise typer.Exit(EXIT_FINDINGS)
+    cases = admit(plan(files, resolver, None, []), force=force, notify=lambda line: sys.stderr.write(line + "\n"))
     publish(renderer, destination, cases)
     if destination.directory:
         _warn(f"{destination.path} に {len(cases)} 件のシートと一覧（index.{output_format}）を書き出しました")
@@ -321,6 +295,9 @@ def main() -> None:
     except ShingikaiError as error:
         _warn(str(error))
         code = EXIT_USAGE
+    except Blocked as error:
+        _warn(str(error))
+        code = EXIT_FINDINGS
     except typer.TyperException as error:
         if type(error).__name__ == "NoArgsIsHelpError":
             error.show()  # type: ignore[attr-defined]

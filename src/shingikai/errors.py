@@ -24,6 +24,10 @@ class RenderError(ShingikaiError):
     """A sheet cannot be written."""
 
 
+class Blocked(Exception):
+    """Lint errors stop the command (exit status 1); the findings were shown already."""
+
+
 class CodedProblem(NamedTuple):
     code: str
     problem: Problem

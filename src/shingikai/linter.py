@@ -72,7 +72,7 @@ def collect(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[str]]:
 
 
 @lru_cache(maxsize=256)
-def _repository_root(directory: Path, configured: Path | None) -> Path:
+def repository_root(directory: Path, configured: Path | None) -> Path:
     if configured is not None:
         return configured
     for candidate in (directory, *directory.parents):
@@ -115,7 +115,7 @@ def inspect(job: Job) -> Inspection:
         invalid=validation.invalid,
         config=job.config.config,
         file=job.path,
-        repository_root=_repository_root(job.path.resolve().parent, job.config.root),
+        repository_root=repository_root(job.path.resolve().parent, job.config.root),
     )
     problems = [*document.problems, *validation.problems]
     for rule in checks():

@@ -29,6 +29,7 @@ import os
 import re
 import secrets
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -39,9 +40,11 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from .config import LoadedConfig
-from .errors import RenderError
-from .linter import _repository_root
+from .errors import Blocked, InputError, RenderError
+from .findings import Severity
+from .linter import Job, inspect, repository_root
 from .model import Case
+from .reporters import plain_line
 from .sheet import Index, Sheet, Text, build_index, build_sheet
 
 FORMATS: Final = ("html", "md")
@@ -213,6 +216,36 @@ class Publishable:
     findings: tuple[str, ...] = ()
 
 
+def admit(jobs: Iterable[Job], *, force: bool, notify: Callable[[str], None]) -> list[Publishable]:
+    """Lint each case; those without errors (with `force`, all that could be read) may
+    be rendered. Every finding is shown through `notify`; nothing is rendered unless all are."""
+    cases: list[Publishable] = []
+    unreadable = blocked = False
+    for job in jobs:
+        inspection = inspect(job)
+        result = inspection.result
+        if result.error is not None:
+            notify(result.error)
+            unreadable = True
+            continue
+        lines = tuple(plain_line(finding) for finding in result.findings)
+        for line in lines:
+            notify(line)
+        has_errors = any(finding.severity is Severity.ERROR for finding in result.findings)
+        if inspection.case is None:
+            notify(f"{job.display}: ケースとして読み取れないため、シートにできません（--force でも出力できません）")
+            blocked = True
+        elif has_errors and not force:
+            blocked = True
+        else:
+            cases.append(Publishable(job.path, job.config, inspection.case, lines if has_errors else ()))
+    if unreadable:
+        raise InputError("読み込めないファイルがあるため、何も出力しませんでした")
+    if blocked:
+        raise Blocked("検査エラーのあるケースがあるため、何も出力しませんでした（エラーを直すか、--force でエラーの一覧を載せて出力します）")
+    return cases
+
+
 def publish(renderer: Renderer, destination: Destination, cases: list[Publishable]) -> None:
     """Render every case (and, into a directory, the index) in memory, then write them."""
     names = [renderer.file_name(case.path.stem) for case in cases]
@@ -223,7 +256,7 @@ def publish(renderer: Renderer, destination: Destination, cases: list[Publishabl
             case.case,
             case.config.config,
             case_file=case.path,
-            repository_root=_repository_root(case.path.resolve().parent, case.config.root),
+            repository_root=repository_root(case.path.resolve().parent, case.config.root),
             output_dir=destination.link_base,
             findings=case.findings,
         )

@@ -36,12 +36,20 @@ def _check_selectors(value: str | None) -> str | None:
     return value
 
 
+def _choice(value: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        from .suggest import nearest
+
+        suggestion = nearest(value, choices)
+        hint = f"。「{suggestion}」の誤りではありませんか" if suggestion else ""
+        raise typer.BadParameter(f"「{value}」は選べません（選択肢: {', '.join(choices)}）{hint}")
+    return value
+
+
 def _format_choice(value: str) -> str:
     from .reporters import REPORTERS
 
-    if value not in REPORTERS:
-        raise typer.BadParameter(f"「{value}」は選べません（選択肢: {', '.join(REPORTERS)}）")
-    return value
+    return _choice(value, tuple(REPORTERS))
 
 
 @app.command()
@@ -139,27 +147,17 @@ def schema() -> None:
     sys.stdout.write(render())
 
 
-def _check_choice(value: str, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        from .suggest import nearest
-
-        suggestion = nearest(value, choices)
-        hint = f"。「{suggestion}」の誤りではありませんか" if suggestion else ""
-        raise typer.BadParameter(f"「{value}」は選べません（選択肢: {', '.join(choices)}）{hint}")
-
-
 def _kind_choice(value: str) -> str:
     from .vocabulary import KINDS
 
-    _check_choice(value, KINDS)
-    return value
+    return _choice(value, KINDS)
 
 
 def _basis_choice(values: list[str]) -> list[str]:
     from .vocabulary import BASIS_BY_VALUE
 
     for value in values:
-        _check_choice(value, tuple(BASIS_BY_VALUE))
+        _choice(value, tuple(BASIS_BY_VALUE))
     return values
 
 
@@ -206,8 +204,7 @@ def init(
 def _render_format(value: str) -> str:
     from .render import FORMATS
 
-    _check_choice(value, FORMATS)
-    return value
+    return _choice(value, FORMATS)
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -85,24 +86,28 @@ def lint(
     from .reporters import REPORTERS, Totals
 
     resolver = ConfigResolver(config)
-    files, missing = collect(paths)
-    for message in missing:
+    missing: list[str] = []
+
+    def tell_missing(message: str) -> None:
+        missing.append(message)
         _warn(message)
-    if not files and not missing:
-        _fail("検査する YAML ファイル（*.yaml / *.yml）が見つかりません")
-    jobs = plan(files, resolver, _selectors(select), _selectors(ignore) or [])
+
+    jobs = plan(collect(paths, tell_missing), resolver, _selectors(select), _selectors(ignore) or [])
     reporter = REPORTERS[output_format](sys.stdout)
     totals = Totals()
-    unreadable = bool(missing)
+    linted = unreadable = False
     for result in lint_all(jobs):
+        linted = True
         if result.error is not None:
             _warn(result.error)
             unreadable = True
         totals.add(result)
         reporter.file(result)
+    if not linted and not missing:
+        _fail("検査する YAML ファイル（*.yaml / *.yml）が見つかりません")
     reporter.finish(totals)
-    strict = strict or any(job.config.config.lint.strict for job in jobs)
-    if unreadable:
+    strict = strict or any(loaded.config.lint.strict for loaded in resolver.loaded())
+    if unreadable or missing:
         raise typer.Exit(EXIT_USAGE)
     if totals.errors or (strict and totals.warnings):
         raise typer.Exit(EXIT_FINDINGS)
@@ -244,7 +249,8 @@ def render(
     destination = Destination.choose(paths, output)
     renderer = Renderer(output_format, templates)
     resolver = ConfigResolver(config)
-    files, missing = collect(paths)
+    missing: list[str] = []
+    files = list(collect(paths, missing.append))
     for message in missing:
         _warn(message)
     if missing:
@@ -287,6 +293,8 @@ def _usage_message(error: typer.TyperException) -> str:
 
 
 def main() -> None:
+    # Looking for pydantic plugins scans every installed package's metadata at start-up.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         code = app(standalone_mode=False)
     except ShingikaiError as error:

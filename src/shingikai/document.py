@@ -11,7 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import yaml
 from yaml import CSafeLoader
@@ -137,6 +137,7 @@ _PLAIN_SCALAR: Final = frozenset({_STR, _NULL, _BOOL, _INT, *_AS_TEXT})
 # YAML 1.2 core schema: no octal, no yes/no/on/off booleans, no sexagesimal numbers.
 _INT_12 = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _BOOL_12: Final = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_NULL_12: Final = frozenset({"", "~", "null", "Null", "NULL"})
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
@@ -153,14 +154,14 @@ class Location:
         return Span(self.key.line, self.key.column, self.value.end_line, self.value.end_column)
 
 
-@dataclass(frozen=True, slots=True)
-class TextScalar:
+class TextScalar(NamedTuple):
     """A string value and where its source text lies."""
 
     path: Path
     value: str
     start: int
     end: int
+    # The line of its key (or of itself, in a list): where a suppression comment can be.
     anchor_line: int
 
 
@@ -168,23 +169,59 @@ class TextScalar:
 class Document:
     text: str
     data: dict[str, Any]
-    locations: dict[Path, Location]
+    # The composed nodes, kept to find a value's position only when a finding needs it.
+    root: MappingNode
     texts: tuple[TextScalar, ...]
     # Non-fatal problems found while reading (duplicate keys).
     problems: tuple[CodedProblem, ...] = ()
 
+    def _nodes(self, path: Path) -> tuple[int, Node | None, Node]:
+        """How many parts of `path` exist, and the key and value nodes of the last of them."""
+        key: Node | None = None
+        node: Node = self.root
+        for depth, part in enumerate(path):
+            if isinstance(node, MappingNode) and isinstance(part, str):
+                pair = next(((k, v) for k, v in node.value if _key_text(k) == part), None)
+                if pair is None:
+                    return depth, key, node
+                key, node = pair
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                key, node = None, node.value[part]
+            else:
+                return depth, key, node
+        return len(path), key, node
+
+    def has(self, path: Path) -> bool:
+        return self._nodes(path)[0] == len(path)
+
     def location(self, path: Path) -> Location:
         """The location of `path`, or of its nearest present ancestor."""
-        while path not in self.locations:
-            path = path[:-1]
-        return self.locations[path]
+        _, key, node = self._nodes(path)
+        return Location(_span(key) if key is not None else None, _span(node))
 
     def missing_span(self, path: Path) -> Span:
         """Where a finding about a missing value points: its key if written empty, else
         the mapping that lacks it."""
-        if path in self.locations:
-            return self.locations[path].anchor
+        if self.has(path):
+            return self.location(path).anchor
         return self.location(path[:-1]).value
+
+    @cached_property
+    def joined(self) -> tuple[str, list[int]]:
+        """Every string value in one text, separated by NUL (which YAML text cannot hold),
+        and where each starts: a pattern runs once per file, not once per value."""
+        starts, offset = [], 0
+        for scalar in self.texts:
+            starts.append(offset)
+            offset += len(scalar.value) + 1
+        return "\x00".join(scalar.value for scalar in self.texts), starts
+
+    def span_in_joined(self, start: int, end: int) -> tuple[Span, int]:
+        """The source span of `joined[start:end]` and the anchor line of its value."""
+        _, starts = self.joined
+        index = bisect.bisect_right(starts, start) - 1
+        scalar = self.texts[index]
+        return self.span_of(scalar, start - starts[index], end - start), scalar.anchor_line
 
     @cached_property
     def _lines(self) -> LineIndex:
@@ -193,26 +230,40 @@ class Document:
     def position(self, index: int) -> tuple[int, int]:
         return self._lines.position(index)
 
+    @cached_property
+    def _occurrences(self) -> dict[tuple[int, str], tuple[list[int], list[int]]]:
+        return {}
+
     def span_of(self, scalar: TextScalar, offset: int, length: int) -> Span:
         """The source span of `scalar.value[offset:offset + length]`.
 
         Block and quoted scalars do not map 1:1 onto their source (folding, escapes,
         indentation), so the matched text is looked up in the source slice, the same
         occurrence as in the value; if it is not there verbatim, the scalar's own span.
+        Occurrences are found once per scalar and text, so many findings stay linear.
         """
         needle = scalar.value[offset : offset + length]
-        occurrence = scalar.value.count(needle, 0, offset)
-        source = self.text
-        index = source.find(needle, scalar.start, scalar.end)
-        for _ in range(occurrence):
-            if index < 0:
-                break
-            index = source.find(needle, index + 1, scalar.end)
-        if index < 0:
-            start, end = scalar.start, scalar.end
+        found = self._occurrences.get((scalar.start, needle))
+        if found is None:
+            found = (_all(scalar.value, needle, 0, len(scalar.value)), _all(self.text, needle, scalar.start, scalar.end))
+            self._occurrences[(scalar.start, needle)] = found
+        in_value, in_source = found
+        occurrence = bisect.bisect_left(in_value, offset)
+        if occurrence < len(in_source):
+            start, end = in_source[occurrence], in_source[occurrence] + len(needle)
         else:
-            start, end = index, index + len(needle)
+            start, end = scalar.start, scalar.end
         return Span(*self.position(start), *self.position(end))
+
+
+def _all(text: str, needle: str, start: int, end: int) -> list[int]:
+    """Where `needle` starts in `text[start:end]` (overlaps included, as str.count does not)."""
+    found = []
+    index = text.find(needle, start, end)
+    while index >= 0:
+        found.append(index)
+        index = text.find(needle, index + 1, end)
+    return found
 
 
 class LineIndex:
@@ -235,10 +286,30 @@ def _fatal(code: str, span: Span, message: str) -> UnreadableCase:
     return UnreadableCase([CodedProblem(code, Problem(span, message))])
 
 
+class _Loader(CSafeLoader):  # type: ignore[misc]
+    """libyaml's composer with the YAML 1.2 core schema's tags for untagged nodes.
+
+    PyYAML resolves plain scalars by the YAML 1.1 rules (yes/no booleans, octal, dates),
+    in Python, for every scalar; this does the YAML 1.2 rules with less work.
+    """
+
+    def resolve(self, kind: type[Node], value: str | None, implicit: tuple[bool, bool] | None) -> str:
+        if kind is ScalarNode:
+            if implicit is not None and implicit[0]:
+                if value in _NULL_12:
+                    return _NULL
+                if value in _BOOL_12:
+                    return _BOOL
+                if _INT_12.fullmatch(value):  # type: ignore[arg-type]
+                    return _INT
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+
 def parse(text: str) -> Document:
     """Compose `text` with libyaml and build the document, or raise `UnreadableCase`."""
     try:
-        root = yaml.compose(text, Loader=CSafeLoader)
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         raise _syntax_problem(error) from error
     except yaml.reader.ReaderError as error:
@@ -260,16 +331,10 @@ def parse(text: str) -> Document:
             "最上位は「キー: 値」の並び（マッピング）にしてください（例: `title: …`）",
         )
     builder = _Builder(text)
-    data = builder.build(root, ())
+    data = builder.mapping(root, (), 1)
     if builder.fatal:
         raise UnreadableCase(builder.fatal)
-    return Document(
-        text=text,
-        data=data,
-        locations=builder.locations,
-        texts=tuple(builder.texts),
-        problems=tuple(builder.duplicates),
-    )
+    return Document(text=text, data=data, root=root, texts=tuple(builder.texts), problems=tuple(builder.duplicates))
 
 
 # libyaml's messages, in the words a sheet's author understands.
@@ -318,7 +383,8 @@ _FOREIGN: Final = object()
 
 
 def _resolve(node: ScalarNode) -> Any:
-    """The scalar's value under the YAML 1.2 core schema; anything else stays text."""
+    """The value of a scalar with a tag other than str: null, bool and int (implicit, or
+    explicit and well-formed) become values; floats and dates stay text as written."""
     tag, text = node.tag, node.value
     if tag == _STR or tag in _AS_TEXT:
         return text
@@ -331,10 +397,18 @@ def _resolve(node: ScalarNode) -> Any:
     return _FOREIGN
 
 
+def _key_text(node: Node) -> str:
+    if isinstance(node, ScalarNode):
+        return node.value
+    # A list or mapping as a key: no key of the format, reported as an unknown key.
+    return f"（{node.start_mark.line + 1} 行目のリストやマッピングのキー）"
+
+
 class _Builder:
+    """Nodes to plain data in one walk: the hot path of every lint, kept lean."""
+
     def __init__(self, text: str) -> None:
         self.text = text
-        self.locations: dict[Path, Location] = {}
         self.texts: list[TextScalar] = []
         self.duplicates: list[CodedProblem] = []
         self.fatal: list[CodedProblem] = []
@@ -346,69 +420,72 @@ class _Builder:
         # Set once a limit is hit: nothing more is read.
         self.stopped = False
 
-    def build(self, root: MappingNode, path: Path) -> dict[str, Any]:
-        self.locations[path] = Location(None, _span(root))
-        return self._mapping(root, path, 1)
-
-    def _value(self, node: Node, path: Path, depth: int, key: Node | None) -> Any:
+    def value(self, node: Node, path: Path, depth: int, line: int) -> Any:
+        """The value of `node` at `path`; `line` is its key's line (its own, in a list)."""
         self.remaining -= 1
+        if node.__class__ is ScalarNode:
+            if node.tag == _STR:
+                value = node.value
+            else:
+                value = _resolve(node)
+                if value is _FOREIGN:
+                    self._foreign_tag(node)
+                    return None
+                if not isinstance(value, str):
+                    return value
+            start = node.start_mark.index
+            if node.style in ("|", ">"):
+                # The header line (`|`, `>-`, and any comment after it) is not content.
+                header_end = _LINE_BREAK.search(self.text, start, node.end_mark.index)
+                start = header_end.end() if header_end else node.end_mark.index
+            self.texts.append(TextScalar(path, value, start, node.end_mark.index, line))
+            return value
         if self.remaining < 0:
             self._too_large(node, f"値の数が多すぎます（エイリアスの展開を含めて {MAX_VALUES:,} 個まで）")
             return None
         if depth > MAX_DEPTH:
             self._too_large(node, f"入れ子が深すぎます（{MAX_DEPTH} 段まで）")
             return None
-        if id(node) in self.active:
+        identity = id(node)
+        if identity in self.active:
             self._too_large(node, "エイリアスが自分自身を含んでいます（循環参照）")
             return None
-        self.locations[path] = Location(_span(key) if key is not None else None, _span(node))
-        if isinstance(node, ScalarNode):
-            return self._scalar(node, path, key)
-        if id(node) in self.built:
-            value, size = self.built[id(node)]
+        if identity in self.built:
+            value, size = self.built[identity]
             self.remaining -= size
             if self.remaining < 0:
                 self._too_large(node, f"エイリアスを展開すると値が多すぎます（{MAX_VALUES:,} 個まで）")
                 return None
             return value
         before = self.remaining
-        self.active.add(id(node))
-        try:
-            if isinstance(node, MappingNode):
-                value = self._mapping(node, path, depth)
-            else:
-                value = self._sequence(node, path, depth)
-        finally:
-            self.active.discard(id(node))
-        self.built[id(node)] = (value, before - self.remaining)
+        self.active.add(identity)
+        if isinstance(node, MappingNode):
+            value = self.mapping(node, path, depth + 1)
+        else:
+            value = self._sequence(node, path, depth + 1)
+        self.active.discard(identity)
+        self.built[identity] = (value, before - self.remaining)
         return value
 
     def _too_large(self, node: Node, message: str) -> None:
         self.stopped = True
         self.fatal.append(CodedProblem(TOO_LARGE.code, Problem(_span(node), message)))
 
-    def _mapping(self, node: MappingNode, path: Path, depth: int) -> dict[str, Any]:
+    def mapping(self, node: MappingNode, path: Path, depth: int) -> dict[str, Any]:
         if node.tag != _MAP:
             self._foreign_tag(node)
         result: dict[str, Any] = {}
-        first_seen: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            key = self._key(key_node)
-            if key in first_seen:
-                first = first_seen[key].start_mark
-                self.duplicates.append(
-                    CodedProblem(
-                        DUPLICATE_KEY.code,
-                        Problem(
-                            _span(key_node),
-                            f"キー「{key}」が重複しています（最初は {first.line + 1} 行 {first.column + 1} 列）。"
-                            "最初の方を採用して検査を続けます",
-                        ),
-                    )
-                )
+            if key_node.__class__ is ScalarNode and key_node.tag in _PLAIN_SCALAR:
+                key = key_node.value
+            else:
+                if isinstance(key_node, ScalarNode):
+                    self._foreign_tag(key_node)
+                key = _key_text(key_node)
+            if key in result:
+                self._duplicate(node, key, key_node)
                 continue
-            first_seen[key] = key_node
-            result[key] = self._value(value_node, (*path, key), depth + 1, key_node)
+            result[key] = self.value(value_node, (*path, key), depth, key_node.start_mark.line + 1)
             if self.stopped:
                 break
         return result
@@ -418,33 +495,23 @@ class _Builder:
             self._foreign_tag(node)
         result = []
         for index, item in enumerate(node.value):
-            result.append(self._value(item, (*path, index), depth + 1, None))
+            result.append(self.value(item, (*path, index), depth, item.start_mark.line + 1))
             if self.stopped:
                 break
         return result
 
-    def _key(self, node: Node) -> str:
-        if isinstance(node, ScalarNode):
-            if node.tag not in _PLAIN_SCALAR:
-                self._foreign_tag(node)
-            return node.value
-        # A list or mapping as a key: no key of the format, reported as an unknown key.
-        return f"（{node.start_mark.line + 1} 行目のリストやマッピングのキー）"
-
-    def _scalar(self, node: ScalarNode, path: Path, key: Node | None) -> Any:
-        value = _resolve(node)
-        if value is _FOREIGN:
-            self._foreign_tag(node)
-            return None
-        if isinstance(value, str):
-            start = node.start_mark.index
-            if node.style in ("|", ">"):
-                # The header line (`|`, `>-`, and any comment after it) is not content.
-                header_end = _LINE_BREAK.search(self.text, start, node.end_mark.index)
-                start = header_end.end() if header_end else node.end_mark.index
-            anchor_line = (key or node).start_mark.line + 1
-            self.texts.append(TextScalar(path, value, start, node.end_mark.index, anchor_line))
-        return value
+    def _duplicate(self, mapping: MappingNode, key: str, key_node: Node) -> None:
+        first = next(k for k, _ in mapping.value if _key_text(k) == key).start_mark
+        self.duplicates.append(
+            CodedProblem(
+                DUPLICATE_KEY.code,
+                Problem(
+                    _span(key_node),
+                    f"キー「{key}」が重複しています（最初は {first.line + 1} 行 {first.column + 1} 列）。"
+                    "最初の方を採用して検査を続けます",
+                ),
+            )
+        )
 
     def _foreign_tag(self, node: Node) -> None:
         tag = "!!" + node.tag.removeprefix(_CORE) if node.tag.startswith(_CORE) else node.tag

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, islice
 from pathlib import Path
 from typing import Final
 
@@ -39,22 +40,27 @@ class Job:
     selection: Selection
 
 
-def collect(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[str]]:
-    """(files to lint with their display paths, errors) for files and directories.
+def collect(paths: Iterable[Path], missing: Callable[[str], None]) -> Iterator[tuple[Path, str]]:
+    """The files to lint, with their display paths, as they are found.
 
     Directories are walked for `*.yaml`/`*.yml`, skipping hidden directories and never
     following directory symlinks (so a symlink loop ends the walk). A file reached twice
-    is linted once.
+    (the same path again, or a link to it) is linted once. A path that does not exist
+    is told to `missing`.
     """
-    files: list[tuple[Path, str]] = []
-    errors: list[str] = []
-    seen: set[str] = set()
+    seen: set[object] = set()
 
-    def add(path: Path, display: str) -> None:
-        real = os.path.realpath(path)
-        if real not in seen:
-            seen.add(real)
-            files.append((path, display))
+    def first_time(path: str) -> bool:
+        try:
+            status = os.stat(path)
+            identity: object = (status.st_dev, status.st_ino)
+        except OSError:
+            # Unreadable: linted (and reported) once per spelling of its path.
+            identity = os.path.abspath(path)
+        if identity in seen:
+            return False
+        seen.add(identity)
+        return True
 
     for given in paths:
         if given.is_dir():
@@ -62,19 +68,23 @@ def collect(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[str]]:
                 subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
                 for name in sorted(names):
                     if name.endswith(CASE_SUFFIXES):
-                        path = Path(directory, name)
-                        add(path, str(path))
+                        path = os.path.join(directory, name)
+                        if first_time(path):
+                            yield Path(path), path
         elif given.exists() or given.is_symlink():
-            add(given, str(given))
+            if first_time(str(given)):
+                yield given, str(given)
         else:
-            errors.append(f"{given}: ファイルもディレクトリもありません")
-    return files, errors
+            missing(f"{given}: ファイルもディレクトリもありません")
 
 
 @lru_cache(maxsize=256)
 def repository_root(directory: Path, configured: Path | None) -> Path:
+    """The case repository of files in `directory`: the configuration's directory, else
+    the git work tree, else `directory` itself; resolved."""
     if configured is not None:
-        return configured
+        return configured.resolve()
+    directory = directory.resolve()
     for candidate in (directory, *directory.parents):
         if (candidate / ".git").exists():
             return candidate
@@ -115,7 +125,7 @@ def inspect(job: Job) -> Inspection:
         invalid=validation.invalid,
         config=job.config.config,
         file=job.path,
-        repository_root=repository_root(job.path.resolve().parent, job.config.root),
+        configured_root=job.config.root,
     )
     problems = [*document.problems, *validation.problems]
     for rule in checks():
@@ -146,17 +156,40 @@ def _result(
 
 # Below this many files a process pool costs more to start than it saves.
 PARALLEL_THRESHOLD: Final = 200
-_CHUNK: Final = 64
+CHUNK: Final = 64
 
 
-def lint_all(jobs: Sequence[Job]) -> Iterator[FileResult]:
-    """Results in the order of `jobs`, using every core for large runs."""
-    workers = min(os.cpu_count() or 1, len(jobs) // _CHUNK + 1)
-    if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
-        yield from map(lint_file, jobs)
+def _lint_chunk(jobs: list[Job]) -> list[FileResult]:
+    return [lint_file(job) for job in jobs]
+
+
+def lint_all(jobs: Iterable[Job]) -> Iterator[FileResult]:
+    """Results in the order of `jobs`, as they come; large runs use every core.
+
+    Jobs are read as they are needed and at most a few chunks per worker are in
+    flight, so memory does not grow with the number of files.
+    """
+    pending = iter(jobs)
+    first = list(islice(pending, PARALLEL_THRESHOLD))
+    workers = os.cpu_count() or 1
+    if len(first) < PARALLEL_THRESHOLD or workers < 2:
+        yield from map(lint_file, first)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(lint_file, jobs, chunksize=_CHUNK)
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    # Forked workers start with every module already imported.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunks = iter(lambda: list(islice(pending, CHUNK)), [])
+    in_flight: deque[Future[list[FileResult]]] = deque()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for chunk in chain([first[i : i + CHUNK] for i in range(0, len(first), CHUNK)], chunks):
+            in_flight.append(pool.submit(_lint_chunk, chunk))
+            if len(in_flight) > 4 * workers:
+                yield from in_flight.popleft().result()
+        while in_flight:
+            yield from in_flight.popleft().result()
 
 
 def plan(
@@ -164,12 +197,11 @@ def plan(
     resolver: ConfigResolver,
     select: Sequence[str] | None,
     ignore: Sequence[str],
-) -> list[Job]:
-    jobs = []
+) -> Iterator[Job]:
+    """A job per file, with its configuration and selection."""
     selections: dict[int, Selection] = {}
     for path, display in files:
         loaded = resolver.for_path(path)
         if id(loaded) not in selections:
             selections[id(loaded)] = Selection.of(loaded, select, ignore)
-        jobs.append(Job(path, display, loaded, selections[id(loaded)]))
-    return jobs
+        yield Job(path, display, loaded, selections[id(loaded)])

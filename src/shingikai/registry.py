@@ -8,15 +8,17 @@ that produces them; the ordinance and quality rules are *checks* registered with
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .findings import Problem, Severity, Span
+from .model import is_blank
 
 if TYPE_CHECKING:
     from .config import Config
@@ -49,7 +51,15 @@ class Subject:
     invalid: frozenset[DataPath]
     config: Config
     file: Path
-    repository_root: Path
+    # The directory of the configuration file, if one was found.
+    configured_root: Path | None
+
+    def repository_root(self) -> Path:
+        """The case repository: the configuration's directory, else the git work tree,
+        else the case file's directory."""
+        from .linter import repository_root
+
+        return repository_root(self.file.parent, self.configured_root)
 
     @property
     def checked_case(self) -> Case:
@@ -60,8 +70,6 @@ class Subject:
 
     def present(self, key: str) -> bool:
         """Whether the file fills a top-level key (valid or not)."""
-        from .model import is_blank
-
         return not is_blank(self.document.data.get(key))
 
     def valid(self, *path: str | int) -> bool:
@@ -150,8 +158,9 @@ def all_rules() -> list[Rule]:
     return sorted(_REGISTRY.values(), key=lambda r: r.code)
 
 
-def checks() -> Iterator[Rule]:
-    return (r for r in all_rules() if r.check is not None)
+@functools.cache
+def checks() -> tuple[Rule, ...]:
+    return tuple(r for r in all_rules() if r.check is not None)
 
 
 def get(code: str) -> Rule | None:

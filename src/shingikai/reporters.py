@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, ClassVar, Final
-from urllib.parse import quote
 
 from . import __version__
 from .findings import Finding, Severity
@@ -119,6 +116,8 @@ class JsonReporter(Reporter):
         self.findings.extend(result.findings)
 
     def finish(self, totals: Totals) -> None:
+        import json
+
         document = {"findings": [finding_object(f) for f in self.findings], "files": totals.files}
         json.dump(document, self.stream, ensure_ascii=False, indent=2)
         self.stream.write("\n")
@@ -181,6 +180,9 @@ class SarifReporter(Reporter):
         self.findings.extend(result.findings)
 
     def finish(self, totals: Totals) -> None:
+        import json
+        from urllib.parse import quote
+
         rules = all_rules()
         index = {rule.code: i for i, rule in enumerate(rules)}
         results = [

@@ -80,10 +80,16 @@ def read_source(path: Path) -> bytes:
     except OSError as error:
         raise InputError(f"{path}: 読み込めません（{error.strerror}）") from error
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
             raise InputError(f"{path}: 通常のファイルではありません")
-        with os.fdopen(fd, "rb", closefd=False) as stream:
-            raw = stream.read(MAX_BYTES + 1)
+        # One byte past the limit is enough to know the file is too large.
+        wanted = min(status.st_size, MAX_BYTES) + 1
+        chunks = []
+        while wanted > 0 and (chunk := os.read(fd, wanted)):
+            chunks.append(chunk)
+            wanted -= len(chunk)
+        raw = b"".join(chunks)
     except OSError as error:
         raise InputError(f"{path}: 読み込めません（{error.strerror}）") from error
     finally:

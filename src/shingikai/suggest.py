@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from difflib import SequenceMatcher
 
 _CUTOFF = 0.5
 
@@ -14,6 +13,8 @@ def nearest(word: str, candidates: Iterable[str], aliases: Mapping[str, str] | N
     `aliases` maps other spellings (the sheet's Japanese labels) to a candidate, so a
     user who types the label as the key (`外部提供先の概要:`) is pointed at `recipient`.
     """
+    from difflib import SequenceMatcher
+
     spellings = {c: c for c in candidates}
     spellings.update(aliases or {})
     best, best_score = None, _CUTOFF

@@ -484,7 +484,7 @@ def _at_mapping(code: str, document: Document, path: Path, message: str) -> Code
 
 
 def _missing(document: Document, path: Path, label: str, shape: str | None) -> CodedProblem:
-    present = path in document.locations
+    present = document.has(path)
     if shape == "無":
         code, note = PROVISO_MISSING.code, "。通知 無 には、ただし書を適用する理由（risk と necessity）が必要です"
     elif shape == "有":

@@ -219,7 +219,7 @@ def attachment_file(subject: Subject) -> Iterator[Problem]:
     ```
     """
     case = subject.checked_case
-    root = subject.repository_root.resolve()
+    root = subject.repository_root()
     for index, attachment in enumerate(case.attachments):
         if attachment.file is None or not subject.valid("attachments", index):
             continue

@@ -1,28 +1,30 @@
 """W403–W406: what must not be published, found in every text of the file.
 
 These read the document's strings, not the validated case, so they report even
-when the file has format errors. Each pattern is one compiled regex run once per
-string: the cost is linear in the text.
+when the file has format errors. Each pattern is one compiled regex run once over all
+the strings of a file joined (Document.joined), written so that its cost is linear
+in the text: no pattern can cross from one string into the next.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Final
 
-from ..document import TextScalar
 from ..eras import date_problems
 from ..findings import Problem
 from ..registry import Subject, rule
 
 
-def _problem(subject: Subject, scalar: TextScalar, start: int, end: int, message: str) -> Problem:
-    return Problem(subject.document.span_of(scalar, start, end - start), message, scalar.anchor_line)
+def _problem(subject: Subject, start: int, end: int, message: str) -> Problem:
+    """A problem at `joined[start:end]` of the subject's document."""
+    span, anchor_line = subject.document.span_in_joined(start, end)
+    return Problem(span, message, anchor_line)
 
 
-_PLACEHOLDER = re.compile(r"[(（]例[)）]|[○〇●]{2,}|[XＸ]{2,}|未定(?![稿義])|TODO|要確認")
+# The look-ahead lets the scan skip, at C speed, every character no placeholder starts with.
+_PLACEHOLDER = re.compile(r"(?=[(（○〇●XＸ未T要])(?:[(（]例[)）]|[○〇●]{2,}|[XＸ]{2,}|未定(?![稿義])|TODO|要確認)")
 
 
 @rule("W403", "記入例・未記入の印が残っている", needs_case=False)
@@ -48,32 +50,34 @@ def placeholder(subject: Subject) -> Iterator[Problem]:
       recipient: 株式会社NTTデータ
     ```
     """
-    for scalar in subject.document.texts:
-        for match in _PLACEHOLDER.finditer(scalar.value):
-            yield _problem(
-                subject,
-                scalar,
-                match.start(),
-                match.end(),
-                f"記入例・未記入の印「{match.group()}」が残っています。実際の内容に書き換えてください",
-            )
+    joined, _ = subject.document.joined
+    for match in _PLACEHOLDER.finditer(joined):
+        yield _problem(
+            subject,
+            match.start(),
+            match.end(),
+            f"記入例・未記入の印「{match.group()}」が残っています。実際の内容に書き換えてください",
+        )
 
 
-_MUNICIPALITY_SUFFIXES: Final = "市町村区"
-_IDEOGRAPH: Final = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々]"
+_IDEOGRAPH: Final = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々]")
 
 
-@lru_cache(maxsize=8)
-def _near_names(municipality: str) -> re.Pattern[str]:
-    """Names one ideograph off the municipality's stem (柏江市, 狛汀市 for 狛江市)."""
+def near_names(text: str, municipality: str) -> Iterator[tuple[int, int]]:
+    """Spans of names one ideograph off the municipality's stem (柏江市, 狛汀市 for 狛江市).
+
+    The configured name ends in its kind (市, 町, 村, 区, 都, 道, 府, 県): each occurrence
+    of that suffix is checked against the stem before it.
+    """
     stem, suffix = municipality[:-1], municipality[-1]
-    if suffix not in _MUNICIPALITY_SUFFIXES or not stem:
-        stem, suffix = municipality, ""
-    variants = [
-        re.escape(stem[:i]) + f"(?!{re.escape(stem[i])}){_IDEOGRAPH}" + re.escape(stem[i + 1 :])
-        for i in range(len(stem))
-    ]
-    return re.compile(f"(?:{'|'.join(variants)}){re.escape(suffix)}")
+    width = len(stem)
+    index = text.find(suffix, width)
+    while index >= 0:
+        window = text[index - width : index]
+        differing = [i for i in range(width) if window[i] != stem[i]]
+        if len(differing) == 1 and _IDEOGRAPH.fullmatch(window[differing[0]]):
+            yield index - width, index + 1
+        index = text.find(suffix, index + 1)
 
 
 @rule("W404", "自治体名の誤記", needs_case=False)
@@ -101,20 +105,19 @@ def municipality_typo(subject: Subject) -> Iterator[Problem]:
     ```
     """
     config = subject.config
-    pattern = _near_names(config.municipality)
     known = set(config.known_names)
-    for scalar in subject.document.texts:
-        for match in pattern.finditer(scalar.value):
-            if match.group() in known:
-                continue
-            yield _problem(
-                subject,
-                scalar,
-                match.start(),
-                match.end(),
-                f"「{match.group()}」は「{config.municipality}」の誤りではありませんか"
-                "（実在する別の名前なら設定の known_names に加えてください）",
-            )
+    joined, _ = subject.document.joined
+    for start, end in near_names(joined, config.municipality):
+        name = joined[start:end]
+        if name in known:
+            continue
+        yield _problem(
+            subject,
+            start,
+            end,
+            f"「{name}」は「{config.municipality}」の誤りではありませんか"
+            "（実在する別の名前なら設定の known_names に加えてください）",
+        )
 
 
 @rule("W405", "ありえない和暦の日付・曜日の誤り", needs_case=False)
@@ -141,26 +144,43 @@ def impossible_date(subject: Subject) -> Iterator[Problem]:
     period: 令和3年12月14日（火）
     ```
     """
-    for scalar in subject.document.texts:
-        for found in date_problems(scalar.value):
-            yield _problem(subject, scalar, found.start, found.end, found.message)
+    joined, starts = subject.document.joined
+    for found in date_problems(joined, starts):
+        yield _problem(subject, found.start, found.end, found.message)
 
 
-# Length-preserving: positions found in the normalized text are positions in the original.
-_ASCII: Final = str.maketrans("０１２３４５６７８９－‐―ー−（）＠．", "0123456789-----()@.")
-# Each pattern's group `id` is the identifier itself.
+# `\d` matches full-width digits too; the classes below take full-width signs as well.
+_DASH = "[-－‐―ー−]"
 _IDENTIFIERS: Final = (
     (
         "電話番号",
         re.compile(
-            r"(?<![\d-])(?P<id>0\d{1,4}-\d{1,4}-\d{3,4}|\(0\d{1,4}\)\s?\d{1,4}-\d{4}"
-            r"|0\d{1,4}\(\d{1,4}\)\d{3,4}|0\d{9,10})(?![\d-])"
+            rf"(?<![\d\-－])(?P<id>[0０]\d{{1,4}}{_DASH}\d{{1,4}}{_DASH}\d{{3,4}}"
+            rf"|[(（][0０]\d{{1,4}}[)）]\s?\d{{1,4}}{_DASH}\d{{4}}"
+            rf"|[0０]\d{{1,4}}[(（]\d{{1,4}}[)）]\d{{3,4}}|[0０]\d{{9,10}})(?![\d\-－])"
         ),
     ),
-    ("電子メールアドレス", re.compile(r"(?P<id>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")),
-    ("12桁の番号（個人番号）", re.compile(r"(?<![\d,.-])(?P<id>\d{4}[- ]?\d{4}[- ]?\d{4})(?![\d,.-])")),
-    ("口座番号", re.compile(r"(?:口座|普通|当座)[^\d。、]{0,8}?(?<![\d,.-])(?P<id>\d{7})(?![\d,.-])")),
+    ("12桁の番号（個人番号）", re.compile(r"(?<![\d,.\-－])(?P<id>\d{4}[- ]?\d{4}[- ]?\d{4})(?![\d,.\-－])")),
 )
+# Only where a run of digits and signs is long enough to be one of the above: most
+# sheets have none, and this scan starts with a character class, which is fast.
+_LONG_NUMBER = re.compile(r"[\d(（][\d\-－‐―ー−()（） ]{9,}")
+# Only from the start of a run of address characters: linear, not retried inside a run.
+_MAIL = re.compile(r"(?<![A-Za-z0-9._%+-])(?P<id>[A-Za-z0-9._%+-]+[@＠][A-Za-z0-9-]+(?:[.．][A-Za-z0-9-]+)+)")
+_ACCOUNT = re.compile(r"(?:口座|普通|当座)[^\d。、\x00]{0,8}?(?<![\d,.\-－])(?P<id>\d{7})(?![\d,.\-－])")
+_ACCOUNT_WORDS: Final = ("口座", "普通", "当座")
+
+
+def _identifiers(text: str) -> Iterator[tuple[str, re.Match[str]]]:
+    if _LONG_NUMBER.search(text):
+        for kind, pattern in _IDENTIFIERS:
+            for match in pattern.finditer(text):
+                if kind != "電話番号" or 10 <= sum(c.isdigit() for c in match.group("id")) <= 11:
+                    yield kind, match
+    if "@" in text or "＠" in text:
+        yield from (("電子メールアドレス", match) for match in _MAIL.finditer(text))
+    if any(word in text for word in _ACCOUNT_WORDS):
+        yield from (("口座番号", match) for match in _ACCOUNT.finditer(text))
 
 
 @rule("W406", "公開してはならない直接の識別子", needs_case=False)
@@ -185,18 +205,13 @@ def direct_identifier(subject: Subject) -> Iterator[Problem]:
     summary: 本人から帰り方がわからないと電話があった。
     ```
     """
-    for scalar in subject.document.texts:
-        normalized = scalar.value.translate(_ASCII)
-        for kind, pattern in _IDENTIFIERS:
-            for match in pattern.finditer(normalized):
-                start, end = match.span("id")
-                if kind == "電話番号" and not 10 <= sum(c.isdigit() for c in match.group("id")) <= 11:
-                    continue
-                yield _problem(
-                    subject,
-                    scalar,
-                    start,
-                    end,
-                    f"{kind}と思われる「{scalar.value[start:end]}」があります。"
-                    "公開されるシートに直接の識別子を書かないでください",
-                )
+    joined, _ = subject.document.joined
+    for kind, match in _identifiers(joined):
+        start, end = match.span("id")
+        yield _problem(
+            subject,
+            start,
+            end,
+            f"{kind}と思われる「{joined[start:end]}」があります。"
+            "公開されるシートに直接の識別子を書かないでください",
+        )

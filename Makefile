@@ -21,8 +21,22 @@ demo: $(STAMP)
 	$(BIN)/shingikai render cases/ -o build/site
 	@echo "ブラウザで build/site/index.html を開くと、一覧から各シートを見られます"
 
+# Two workers (pytest-xdist): the suite runs the real CLI as a subprocess, test by test.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
+
+# The property suite of tests/test_fuzz.py with many more examples than `make test` runs.
+fuzz: $(STAMP)
+	SHINGIKAI_FUZZ_EXAMPLES=1000 $(BIN)/python -m pytest tests/test_fuzz.py
+
+# The benchmark of issue 7 (bench/README.md): check-jsonschema lives in its own venv.
+BENCH_TOOLS := bench/.venv-tools
+$(BENCH_TOOLS)/bin/check-jsonschema:
+	$(PYTHON) -m venv $(BENCH_TOOLS)
+	$(BENCH_TOOLS)/bin/python -m pip install --quiet check-jsonschema
+
+bench: $(STAMP) $(BENCH_TOOLS)/bin/check-jsonschema
+	$(BIN)/python bench/run.py
 
 # Regenerate the committed JSON Schema from the models (a test fails while the two differ).
 schema: $(STAMP)

@@ -195,7 +195,7 @@ class ConfigResolver:
         # By the directory as given, so that a directory is resolved only once.
         self._by_given: dict[str, LoadedConfig] = {}
 
-    def for_path(self, path: Path) -> LoadedConfig:
+    def for_path(self, path: str | Path) -> LoadedConfig:
         if self._override is not None:
             return self._override
         given = os.path.dirname(os.path.abspath(path))

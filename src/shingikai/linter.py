@@ -16,7 +16,7 @@ from .document import Document, parse
 from .model import Case
 from .errors import CodedProblem, InputError, UnreadableCase
 from .findings import Finding
-from .registry import Subject, checks
+from .registry import Subject
 from .source import decode, read_source
 from .suppression import InlineSuppressions, Selection
 from .validation import validate
@@ -34,14 +34,15 @@ class FileResult:
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    path: Path
-    display: str
+    # As found or given, and as shown in findings. A str, not a Path: pathlib interns
+    # every part of every path it makes, which would grow with the number of files.
+    path: str
     config: LoadedConfig
     selection: Selection
 
 
-def collect(paths: Iterable[Path], missing: Callable[[str], None]) -> Iterator[tuple[Path, str]]:
-    """The files to lint, with their display paths, as they are found.
+def collect(paths: Iterable[Path], missing: Callable[[str], None]) -> Iterator[str]:
+    """The files to lint, as they are found.
 
     Directories are walked for `*.yaml`/`*.yml`, skipping hidden directories and never
     following directory symlinks (so a symlink loop ends the walk). A file reached twice
@@ -53,7 +54,7 @@ def collect(paths: Iterable[Path], missing: Callable[[str], None]) -> Iterator[t
     def first_time(path: str) -> bool:
         try:
             status = os.stat(path)
-            identity: object = (status.st_dev, status.st_ino)
+            identity: object = status.st_dev << 64 | status.st_ino
         except OSError:
             # Unreadable: linted (and reported) once per spelling of its path.
             identity = os.path.abspath(path)
@@ -70,25 +71,25 @@ def collect(paths: Iterable[Path], missing: Callable[[str], None]) -> Iterator[t
                     if name.endswith(CASE_SUFFIXES):
                         path = os.path.join(directory, name)
                         if first_time(path):
-                            yield Path(path), path
+                            yield path
         elif given.exists() or given.is_symlink():
             if first_time(str(given)):
-                yield given, str(given)
+                yield str(given)
         else:
             missing(f"{given}: ファイルもディレクトリもありません")
 
 
 @lru_cache(maxsize=256)
-def repository_root(directory: Path, configured: Path | None) -> Path:
+def repository_root(directory: str, configured: Path | None) -> Path:
     """The case repository of files in `directory`: the configuration's directory, else
     the git work tree, else `directory` itself; resolved."""
     if configured is not None:
         return configured.resolve()
-    directory = directory.resolve()
-    for candidate in (directory, *directory.parents):
+    start = Path(directory).resolve()
+    for candidate in (start, *start.parents):
         if (candidate / ".git").exists():
             return candidate
-    return directory
+    return start
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +109,7 @@ def inspect(job: Job) -> Inspection:
     try:
         raw = read_source(job.path)
     except InputError as error:
-        return Inspection(FileResult(job.display, error=str(error)))
+        return Inspection(FileResult(job.path, error=str(error)))
     except UnreadableCase as unreadable:
         return Inspection(_result(job, unreadable.problems, None, None))
     text: str | None = None
@@ -128,8 +129,8 @@ def inspect(job: Job) -> Inspection:
         configured_root=job.config.root,
     )
     problems = [*document.problems, *validation.problems]
-    for rule in checks():
-        if not job.selection.enabled(rule.code, ignored) or not rule.applies_to(subject):
+    for rule in job.selection.checks(ignored):
+        if not rule.applies_to(subject):
             continue
         problems.extend(CodedProblem(rule.code, problem) for problem in rule.check(subject))
     return Inspection(_result(job, problems, text, document, ignored), validation.case)
@@ -145,13 +146,13 @@ def _result(
     if ignored is None:
         ignored = job.selection.for_file(job.path)
     inline = InlineSuppressions.scan(text, document)
-    findings = (Finding.from_problem(job.display, code, problem) for code, problem in problems)
+    findings = (Finding.from_problem(job.path, code, problem) for code, problem in problems)
     # Stable on ties: at one position, findings keep the order the stages produced them.
     kept = sorted(
         (f for f in findings if job.selection.enabled(f.code, ignored) and not inline.covers(f)),
         key=lambda f: (f.line, f.column),
     )
-    return FileResult(job.display, tuple(kept))
+    return FileResult(job.path, tuple(kept))
 
 
 # Below this many files a process pool costs more to start than it saves.
@@ -175,8 +176,13 @@ def lint_all(jobs: Iterable[Job]) -> Iterator[FileResult]:
     if len(first) < PARALLEL_THRESHOLD or workers < 2:
         yield from map(lint_file, first)
         return
+    import gc
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
+
+    # What is already built is never garbage: kept out of the collector's walks, the
+    # forked workers do not copy its pages just to look at them.
+    gc.freeze()
 
     # Forked workers start with every module already imported.
     methods = multiprocessing.get_all_start_methods()
@@ -193,15 +199,15 @@ def lint_all(jobs: Iterable[Job]) -> Iterator[FileResult]:
 
 
 def plan(
-    files: Iterable[tuple[Path, str]],
+    files: Iterable[str],
     resolver: ConfigResolver,
     select: Sequence[str] | None,
     ignore: Sequence[str],
 ) -> Iterator[Job]:
     """A job per file, with its configuration and selection."""
     selections: dict[int, Selection] = {}
-    for path, display in files:
+    for path in files:
         loaded = resolver.for_path(path)
         if id(loaded) not in selections:
             selections[id(loaded)] = Selection.of(loaded, select, ignore)
-        yield Job(path, display, loaded, selections[id(loaded)])
+        yield Job(path, loaded, selections[id(loaded)])

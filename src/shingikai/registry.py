@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import inspect
 import re
 from collections.abc import Callable, Iterable
@@ -37,7 +38,6 @@ _CODE_MODULES = (
 
 SECTION_TITLES = ("何を検査するか", "なぜ問題か", "違反例", "修正例")
 _HEADING = re.compile(r"^## (.+)$", re.MULTILINE)
-_YAML_BLOCK = re.compile(r"```yaml\n(.*?)```", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,7 @@ class Subject:
     # check must not draw conclusions from them (see `valid`).
     invalid: frozenset[DataPath]
     config: Config
-    file: Path
+    file: str
     # The directory of the configuration file, if one was found.
     configured_root: Path | None
 
@@ -59,7 +59,7 @@ class Subject:
         else the case file's directory."""
         from .linter import repository_root
 
-        return repository_root(self.file.parent, self.configured_root)
+        return repository_root(os.path.dirname(os.path.abspath(self.file)), self.configured_root)
 
     @property
     def checked_case(self) -> Case:
@@ -113,12 +113,6 @@ class Rule:
     @property
     def summary(self) -> str:
         return self.section("何を検査するか").split("\n\n", 1)[0]
-
-    def example(self, title: str) -> str:
-        """The YAML snippet of the 違反例 or 修正例 section."""
-        block = _YAML_BLOCK.search(self.section(title))
-        assert block is not None, f"{self.code}: no yaml block in {title}"
-        return block.group(1)
 
 
 _REGISTRY: dict[str, Rule] = {}

@@ -233,12 +233,12 @@ def admit(jobs: Iterable[Job], *, force: bool, notify: Callable[[str], None]) ->
             notify(line)
         has_errors = any(finding.severity is Severity.ERROR for finding in result.findings)
         if inspection.case is None:
-            notify(f"{job.display}: ケースとして読み取れないため、シートにできません（--force でも出力できません）")
+            notify(f"{job.path}: ケースとして読み取れないため、シートにできません（--force でも出力できません）")
             blocked = True
         elif has_errors and not force:
             blocked = True
         else:
-            cases.append(Publishable(job.path, job.config, inspection.case, lines if has_errors else ()))
+            cases.append(Publishable(Path(job.path), job.config, inspection.case, lines if has_errors else ()))
     if unreadable:
         raise InputError("読み込めないファイルがあるため、何も出力しませんでした")
     if blocked:
@@ -256,7 +256,7 @@ def publish(renderer: Renderer, destination: Destination, cases: list[Publishabl
             case.case,
             case.config.config,
             case_file=case.path,
-            repository_root=repository_root(case.path.resolve().parent, case.config.root),
+            repository_root=repository_root(str(case.path.resolve().parent), case.config.root),
             output_dir=destination.link_base,
             findings=case.findings,
         )

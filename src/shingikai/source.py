@@ -73,7 +73,7 @@ TOO_LARGE = declare(
 )
 
 
-def read_source(path: Path) -> bytes:
+def read_source(path: str | Path) -> bytes:
     """The bytes of a case file, refusing anything that is not a regular file of sane size."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))

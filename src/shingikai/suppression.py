@@ -7,12 +7,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatch
+from functools import lru_cache
 from pathlib import Path
 
 from .config import LoadedConfig
 from .document import Document, LineIndex
 from .findings import Finding
-from .registry import matches
+from .registry import Rule, checks, matches
 
 _DIRECTIVE = re.compile(r"(?:^|(?<=\s))#\s*shingikai:\s*(ignore|ignore-file)\[([^\]\n]*)\]", re.MULTILINE)
 
@@ -75,12 +76,12 @@ class Selection:
             root=loaded.root,
         )
 
-    def for_file(self, path: Path) -> tuple[str, ...]:
+    def for_file(self, path: str) -> tuple[str, ...]:
         """The ignored selectors for one file, per-file-ignores included."""
         if not self.per_file_ignores or self.root is None:
             return self.ignore
         try:
-            relative = path.resolve().relative_to(self.root).as_posix()
+            relative = Path(path).resolve().relative_to(self.root).as_posix()
         except ValueError:
             return self.ignore
         extra = [code for glob, codes in self.per_file_ignores if fnmatch(relative, glob) for code in codes]
@@ -88,3 +89,14 @@ class Selection:
 
     def enabled(self, code: str, ignored: tuple[str, ...]) -> bool:
         return (not self.select or matches(code, self.select)) and not matches(code, ignored)
+
+    def checks(self, ignored: tuple[str, ...]) -> tuple[Rule, ...]:
+        """The registered checks this selection runs on a file with `ignored`."""
+        return _enabled_checks(self.select, ignored)
+
+
+@lru_cache(maxsize=64)
+def _enabled_checks(select: tuple[str, ...], ignored: tuple[str, ...]) -> tuple[Rule, ...]:
+    return tuple(
+        rule for rule in checks() if (not select or matches(rule.code, select)) and not matches(rule.code, ignored)
+    )

@@ -172,15 +172,16 @@ def item_named_but_not_ticked(subject: Subject) -> Iterator[Problem]:
         for key, section in case.action_sections()
         if subject.valid(key, "items") and subject.valid(key, "other_items")
     }
-    texts = subject.document.texts
+    texts_of: dict[str, list[TextScalar]] = {}
+    for scalar in subject.document.texts:
+        if scalar.path[0] in sections and scalar.path[1] not in _NOT_A_SECTION_TEXT or scalar.path == ("summary",):
+            texts_of.setdefault(str(scalar.path[0]), []).append(scalar)
     if sections and len(sections) == len(list(case.action_sections())):
-        summary = [s for s in texts if s.path == ("summary",)]
-        for item, scalar, match in _named_items(summary):
+        for item, scalar, match in _named_items(texts_of.get("summary", ())):
             if not _ticked(item, sections.values()):
                 yield _unticked(subject, scalar, match, item, "事務の概要", "どの欄の items にもありません")
     for key, section in sections.items():
-        own = [s for s in texts if s.path[0] == key and s.path[1] not in _NOT_A_SECTION_TEXT]
-        for item, scalar, match in _named_items(own):
+        for item, scalar, match in _named_items(texts_of.get(key, ())):
             if not _ticked(item, [section]):
                 yield _unticked(subject, scalar, match, item, f"{key}.{scalar.path[1]}", f"{key}.items にありません")
 
@@ -224,11 +225,12 @@ def attachment_file(subject: Subject) -> Iterator[Problem]:
         if attachment.file is None or not subject.valid("attachments", index):
             continue
         where = subject.at("attachments", index, "file")
-        target = (subject.file.parent / attachment.file).resolve()
+        directory = Path(subject.file).parent
+        target = (directory / attachment.file).resolve()
         if Path(attachment.file).is_absolute() or not target.is_relative_to(root):
             yield Problem(where, f"資料のファイル「{attachment.file}」はリポジトリ（{root}）の外を指しています。リポジトリの中に置いて相対パスで書いてください")
         elif not target.is_file():
-            yield Problem(where, f"資料のファイル「{attachment.file}」がありません（{subject.file.parent} からの相対パスで書きます）")
+            yield Problem(where, f"資料のファイル「{attachment.file}」がありません（{directory} からの相対パスで書きます）")
 
 
 @rule("W408", "設定にない主管課", reads=("departments",))

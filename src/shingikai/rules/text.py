@@ -23,8 +23,9 @@ def _problem(subject: Subject, start: int, end: int, message: str) -> Problem:
     return Problem(span, message, anchor_line)
 
 
-# The look-ahead lets the scan skip, at C speed, every character no placeholder starts with.
-_PLACEHOLDER = re.compile(r"(?=[(（○〇●XＸ未T要])(?:[(（]例[)）]|[○〇●]{2,}|[XＸ]{2,}|未定(?![稿義])|TODO|要確認)")
+_PLACEHOLDER = re.compile(r"[(（]例[)）]|[○〇●]{2,}|[XＸ]{2,}|未定(?![稿義])|TODO|要確認")
+# Each placeholder holds one of these: most sheets hold none, and `in` is a fast scan.
+_PLACEHOLDER_SEEDS: Final = ("例)", "例）", "○○", "〇〇", "●●", "XX", "ＸＸ", "未定", "TODO", "要確認")
 
 
 @rule("W403", "記入例・未記入の印が残っている", needs_case=False)
@@ -51,6 +52,8 @@ def placeholder(subject: Subject) -> Iterator[Problem]:
     ```
     """
     joined, _ = subject.document.joined
+    if not any(seed in joined for seed in _PLACEHOLDER_SEEDS):
+        return
     for match in _PLACEHOLDER.finditer(joined):
         yield _problem(
             subject,

@@ -54,24 +54,23 @@ def title_mismatch(subject: Subject) -> Iterator[Problem]:
     """
     case = subject.checked_case
     title = case.title
-    where = subject.at("title")
     missing = [
         basis
         for basis in case.bases
         if basis in _TITLE_WORDS and not any(word in title for word in _TITLE_WORDS[basis])
     ]
     if missing:
-        yield Problem(where, f"件名が根拠規定の「{'」「'.join(missing)}」に触れていません")
+        yield Problem(subject.at("title"), f"件名が根拠規定の「{'」「'.join(missing)}」に触れていません")
     withheld = [key for key, notice in case.notices() if notice.given == "無" and subject.valid(key, "notice")]
     if withheld and "通知" not in title:
-        yield Problem(where, "通知を 無 とした欄がありますが、件名が通知（「…に係る通知の要否」など）に触れていません")
+        yield Problem(subject.at("title"), "通知を 無 とした欄がありますが、件名が通知（「…に係る通知の要否」など）に触れていません")
     if case.record_items is not None and subject.valid("record_items", "operation"):
         operation = case.record_items.operation
         for match in _TITLE_OPERATION.finditer(title):
             named = set(re.findall(_OPERATION_WORD, match.group(1)))
             if operation not in named:
                 yield Problem(
-                    where,
+                    subject.at("title"),
                     f"件名は記録項目の「{'・'.join(sorted(named, key=OPERATIONS.index))}」ですが、"
                     f"record_items.operation は「{operation}」です",
                 )

@@ -25,9 +25,7 @@ in the same directory, then a rename), stdout in one write.
 
 from __future__ import annotations
 
-import os
 import re
-import secrets
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -41,6 +39,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .config import LoadedConfig
 from .errors import Blocked, InputError, RenderError
+from .files import write_whole
 from .findings import Severity
 from .linter import Job, inspect, repository_root
 from .model import Case
@@ -186,17 +185,10 @@ class Destination:
 
 
 def write_atomic(target: Path, text: str) -> None:
-    """Write `text` (UTF-8) to `target` through a temporary file and a rename."""
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    """Write `text` to `target` whole, replacing what was there."""
     try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(text.encode("utf-8"))
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
+        write_whole(target, text, replace=True)
     except OSError as error:
-        temporary.unlink(missing_ok=True)
         raise RenderError(f"{target} に書き出せません（{error.strerror}）") from error
 
 

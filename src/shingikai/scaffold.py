@@ -22,9 +22,7 @@ replace an existing one.
 from __future__ import annotations
 
 import json
-import os
 import re
-import secrets
 import types
 import typing
 from collections.abc import Iterator, Sequence
@@ -36,6 +34,7 @@ from pydantic import BaseModel
 from . import vocabulary as v
 from .config import CONFIG_FILE, Config
 from .errors import ShingikaiError
+from .files import write_whole
 from .model import ActionSection, Case, Provision
 from .schema import render as render_schema
 
@@ -128,18 +127,9 @@ def _repository_files() -> dict[str, str]:
 
 
 def create(path: Path, text: str) -> None:
-    """Write `path` whole or not at all (a temporary file linked into place), never replacing a file."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    """Write `path` whole or not at all, never replacing a file."""
     try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(descriptor, "wb") as stream:
-                stream.write(text.encode("utf-8"))
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.link(temporary, path)
-        finally:
-            temporary.unlink(missing_ok=True)
+        write_whole(path, text, replace=False)
     except FileExistsError as error:
         raise ShingikaiError(f"{path} は既にあります。上書きしません") from error
     except FileNotFoundError as error:

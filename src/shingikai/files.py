@@ -1,0 +1,29 @@
+"""Writing a file whole or not at all: a temporary file in the same directory, then into place."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def write_whole(target: Path, text: str, *, replace: bool) -> None:
+    """Write `text` (UTF-8) to `target` so that no reader ever sees a part of it.
+
+    With `replace`, an existing file is replaced (a rename); without, an existing file
+    is left alone and FileExistsError raised (a hard link never overwrites). Other
+    failures raise OSError; the temporary file is removed in every case.
+    """
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(text.encode("utf-8"))
+            stream.flush()
+            os.fsync(stream.fileno())
+        if replace:
+            os.replace(temporary, target)
+        else:
+            os.link(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)

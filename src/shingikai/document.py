@@ -343,7 +343,7 @@ _SYNTAX_MESSAGES: Final = (
     ("cannot start any token", "ここに書けない文字があります（字下げのタブ、または `@`・`` ` ``・`%` で始まる値は引用符で囲んでください）"),
     ("expected ',' or ']'", "`[` に対応する `]` がありません"),
     ("expected ',' or '}'", "`{` に対応する `}` がありません"),
-    ("mapping values are not allowed", "ここに「キー: 値」は書けません（値に「: 」を含むなら引用符で囲んでください）"),
+    ("mapping values are not allowed", "ここに「キー: 値」は書けません（字下げがずれていないか、値に「: 」を含むなら引用符で囲んでいるか確認してください）"),
     ("did not find expected key", "キーがあるべき位置です（字下げがずれていないか確認してください）"),
     ("block sequence entries are not allowed", "ここに「- 」のリストは書けません（字下げを確認してください）"),
     ("expected <block end>", "字下げが揃っていません（同じ階層のキーは同じ字下げにしてください）"),

@@ -88,15 +88,17 @@ class Selection:
         return (*self.ignore, *extra)
 
     def enabled(self, code: str, ignored: tuple[str, ...]) -> bool:
-        return (not self.select or matches(code, self.select)) and not matches(code, ignored)
+        return _selected(code, self.select, ignored)
 
     def checks(self, ignored: tuple[str, ...]) -> tuple[Rule, ...]:
         """The registered checks this selection runs on a file with `ignored`."""
         return _enabled_checks(self.select, ignored)
 
 
+def _selected(code: str, select: tuple[str, ...], ignored: tuple[str, ...]) -> bool:
+    return (not select or matches(code, select)) and not matches(code, ignored)
+
+
 @lru_cache(maxsize=64)
 def _enabled_checks(select: tuple[str, ...], ignored: tuple[str, ...]) -> tuple[Rule, ...]:
-    return tuple(
-        rule for rule in checks() if (not select or matches(rule.code, select)) and not matches(rule.code, ignored)
-    )
+    return tuple(rule for rule in checks() if _selected(rule.code, select, ignored))

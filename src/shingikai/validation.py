@@ -281,13 +281,11 @@ class Validation:
     problems: tuple[CodedProblem, ...]
     # Data paths whose values failed validation; in `case` they hold stand-ins.
     invalid: frozenset[Path]
-    # Whether the case is the file as written, not a repaired one.
-    complete: bool
 
 
 def validate(document: Document) -> Validation:
     try:
-        return Validation(Case.model_validate(document.data), (), frozenset(), complete=True)
+        return Validation(Case.model_validate(document.data), (), frozenset())
     except ValidationError as error:
         details = error.errors(include_url=False)
     problems = tuple(p for detail in details for p in _translate(detail, document))
@@ -296,7 +294,7 @@ def validate(document: Document) -> Validation:
         case: Case | None = Case.model_validate(repaired)
     except ValidationError:
         case = None
-    return Validation(case, problems, frozenset(invalid), complete=False)
+    return Validation(case, problems, frozenset(invalid))
 
 
 # A required value that failed validation is replaced by a stand-in so that the rules

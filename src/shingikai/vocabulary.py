@@ -23,7 +23,6 @@ ITEMS: Final[tuple[str, ...]] = tuple(item for group in ITEM_GROUPS.values() for
 KINDS: Final[tuple[str, ...]] = ("諮問", "報告")
 MEDIA: Final[tuple[str, ...]] = ("紙媒体", "電磁的記録媒体", "その他の媒体")
 OTHER_MEDIUM: Final = "その他の媒体"
-NOTICE_GIVEN: Final[tuple[str, ...]] = ("有", "無")
 TIMINGS: Final[tuple[str, ...]] = ("事前", "事後")
 OPERATIONS: Final[tuple[str, ...]] = ("設定", "追加", "変更")
 

@@ -56,7 +56,7 @@ def instrument() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="stage shares of shingikai lint")
-    parser.add_argument("paths", nargs="+", type=Path)
+    parser.add_argument("paths", nargs="+")
     parser.add_argument("--rules", action="store_true", help="print each rule's time too")
     args = parser.parse_args()
     instrument()

@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, islice
 from pathlib import Path
-from typing import Final
+from typing import Final, NamedTuple
 
 from .config import ConfigResolver, LoadedConfig
 from .document import Document, parse
@@ -24,16 +23,14 @@ from .validation import validate
 CASE_SUFFIXES: Final = (".yaml", ".yml")
 
 
-@dataclass(frozen=True, slots=True)
-class FileResult:
+class FileResult(NamedTuple):
     display: str
     findings: tuple[Finding, ...] = ()
     # Set when the file could not be read at all (a usage or I/O problem, exit 2).
     error: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Job:
+class Job(NamedTuple):
     # As found or given, and as shown in findings. A str, not a Path: pathlib interns
     # every part of every path it makes, which would grow with the number of files.
     path: str
@@ -41,7 +38,7 @@ class Job:
     selection: Selection
 
 
-def collect(paths: Iterable[Path], missing: Callable[[str], None]) -> Iterator[str]:
+def collect(paths: Iterable[str], missing: Callable[[str], None]) -> Iterator[str]:
     """The files to lint, as they are found.
 
     Directories are walked for `*.yaml`/`*.yml`, skipping hidden directories and never
@@ -64,7 +61,7 @@ def collect(paths: Iterable[Path], missing: Callable[[str], None]) -> Iterator[s
         return True
 
     for given in paths:
-        if given.is_dir():
+        if os.path.isdir(given):
             for directory, subdirectories, names in os.walk(given):
                 subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
                 for name in sorted(names):
@@ -72,9 +69,9 @@ def collect(paths: Iterable[Path], missing: Callable[[str], None]) -> Iterator[s
                         path = os.path.join(directory, name)
                         if first_time(path):
                             yield path
-        elif given.exists() or given.is_symlink():
-            if first_time(str(given)):
-                yield str(given)
+        elif os.path.lexists(given):
+            if first_time(given):
+                yield given
         else:
             missing(f"{given}: ファイルもディレクトリもありません")
 
@@ -92,8 +89,7 @@ def repository_root(directory: str, configured: Path | None) -> Path:
     return start
 
 
-@dataclass(frozen=True, slots=True)
-class Inspection:
+class Inspection(NamedTuple):
     result: FileResult
     # The validated case; when the file has format errors, the repaired one, whose bad
     # values are stand-ins (validation.STAND_IN_TEXT) and whose findings say so.

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Final
+from typing import Annotated, Any, Final, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
@@ -21,7 +20,9 @@ PYPROJECT: Final = "pyproject.toml"
 
 
 class _Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+    # Validators are built when a configuration file is first validated: most runs have
+    # none and use the defaults, which are constructed (they are ours), not validated.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True, defer_build=True)
 
 
 class Articles(_Settings):
@@ -73,8 +74,8 @@ class Config(_Settings):
     council: str = "狛江市個人情報保護審議会"
     departments: list[str] = []
     known_names: list[str] = ["松江市", "鯖江市"]
-    articles: Articles = Articles()
-    lint: LintSettings = LintSettings()
+    articles: Articles = Field(default_factory=Articles.model_construct)
+    lint: LintSettings = Field(default_factory=LintSettings.model_construct)
 
 
 def check_selectors(selectors: list[str]) -> list[str]:
@@ -89,8 +90,7 @@ def check_selectors(selectors: list[str]) -> list[str]:
     return normalized
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedConfig:
+class LoadedConfig(NamedTuple):
     config: Config
     # The file it came from; per-file-ignores globs and the repository root are relative to it.
     source: Path | None
@@ -100,7 +100,7 @@ class LoadedConfig:
         return self.source.parent if self.source else None
 
 
-DEFAULT = LoadedConfig(Config(), None)
+DEFAULT = LoadedConfig(Config.model_construct(), None)
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 

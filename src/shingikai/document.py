@@ -141,8 +141,7 @@ _NULL_12: Final = frozenset({"", "~", "null", "Null", "NULL"})
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
     key: Span | None
     value: Span
 

@@ -6,7 +6,6 @@ import bisect
 import calendar
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Final, NamedTuple
 
@@ -58,8 +57,7 @@ _DATES = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class DateProblem:
+class DateProblem(NamedTuple):
     start: int
     end: int
     message: str

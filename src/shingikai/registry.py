@@ -14,9 +14,8 @@ import os
 import inspect
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import NamedTuple, TYPE_CHECKING
 
 from .findings import Problem, Severity, Span
 from .model import is_blank
@@ -40,8 +39,7 @@ SECTION_TITLES = ("何を検査するか", "なぜ問題か", "違反例", "修�
 _HEADING = re.compile(r"^## (.+)$", re.MULTILINE)
 
 
-@dataclass(frozen=True, slots=True)
-class Subject:
+class Subject(NamedTuple):
     """What a check looks at: the parsed file, the case if it validated, the settings."""
 
     document: Document
@@ -84,8 +82,7 @@ class Subject:
 Check = Callable[[Subject], Iterable[Problem]]
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     code: str
     title: str
     doc: str

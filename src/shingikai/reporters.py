@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import IO, ClassVar, Final
+from typing import IO, TYPE_CHECKING, ClassVar, Final
 
 from . import __version__
 from .findings import Finding, Severity
 from .linter import FileResult
 from .registry import Rule, all_rules
 
+if TYPE_CHECKING:
+    from rich.console import Console
 
-@dataclass
+
 class Totals:
-    files: int = 0
-    errors: int = 0
-    warnings: int = 0
+    __slots__ = ("files", "errors", "warnings")
+
+    def __init__(self) -> None:
+        self.files = self.errors = self.warnings = 0
 
     def add(self, result: FileResult) -> None:
         self.files += result.error is None
@@ -26,12 +28,13 @@ class Totals:
                 self.warnings += 1
 
 
-@dataclass
 class Reporter:
     """Receives each file's result as it comes, then the totals."""
 
-    stream: IO[str]
     name: ClassVar[str]
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
 
     def file(self, result: FileResult) -> None:
         raise NotImplementedError
@@ -53,19 +56,19 @@ def plain_line(finding: Finding) -> str:
 
 
 @registered
-@dataclass
 class TextReporter(Reporter):
     """One line per finding; on a terminal, with colour and a summary."""
 
     name: ClassVar[str] = "text"
-    console: object | None = None
 
-    def __post_init__(self) -> None:
-        if self.stream.isatty():
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__(stream)
+        self.console: Console | None = None
+        if stream.isatty():
             # rich costs start-up time: only a person at a terminal gets it.
             from rich.console import Console
 
-            self.console = Console(file=self.stream, highlight=False, soft_wrap=True)
+            self.console = Console(file=stream, highlight=False, soft_wrap=True)
 
     def file(self, result: FileResult) -> None:
         for finding in result.findings:
@@ -107,10 +110,12 @@ def finding_object(finding: Finding) -> dict[str, object]:
 
 
 @registered
-@dataclass
 class JsonReporter(Reporter):
     name: ClassVar[str] = "json"
-    findings: list[Finding] = field(default_factory=list)
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__(stream)
+        self.findings: list[Finding] = []
 
     def file(self, result: FileResult) -> None:
         self.findings.extend(result.findings)
@@ -132,7 +137,6 @@ def _escape_property(text: str) -> str:
 
 
 @registered
-@dataclass
 class GithubReporter(Reporter):
     """GitHub Actions workflow commands: each finding an annotation on its line."""
 
@@ -169,12 +173,14 @@ def sarif_rule(rule: Rule) -> dict[str, object]:
 
 
 @registered
-@dataclass
 class SarifReporter(Reporter):
     """SARIF 2.1.0: one run, every rule with its documentation, one result per finding."""
 
     name: ClassVar[str] = "sarif"
-    findings: list[Finding] = field(default_factory=list)
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__(stream)
+        self.findings: list[Finding] = []
 
     def file(self, result: FileResult) -> None:
         self.findings.extend(result.findings)

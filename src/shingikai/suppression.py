@@ -5,10 +5,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from fnmatch import fnmatch
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from .config import LoadedConfig
 from .document import Document, LineIndex
@@ -18,8 +18,7 @@ from .registry import Rule, checks, matches
 _DIRECTIVE = re.compile(r"(?:^|(?<=\s))#\s*shingikai:\s*(ignore|ignore-file)\[([^\]\n]*)\]", re.MULTILINE)
 
 
-@dataclass(frozen=True, slots=True)
-class InlineSuppressions:
+class InlineSuppressions(NamedTuple):
     """`# shingikai: ignore[CODES]` per line and `# shingikai: ignore-file[CODES]`."""
 
     whole_file: tuple[str, ...] = ()
@@ -57,8 +56,7 @@ class InlineSuppressions:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Selection:
+class Selection(NamedTuple):
     """The codes a run reports: `select` (empty: all) minus `ignore`, per file."""
 
     select: tuple[str, ...]

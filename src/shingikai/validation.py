@@ -12,8 +12,7 @@ import copy
 import types
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, Final, Literal, get_args, get_origin
+from typing import Any, Final, Literal, NamedTuple, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
@@ -274,8 +273,7 @@ _TYPE_NAMES: Final = {
 _NOTICE_TAGS: Final = {"有", "無"}
 
 
-@dataclass(frozen=True, slots=True)
-class Validation:
+class Validation(NamedTuple):
     # The case, when the file validated as written or once repaired (see `_repair`).
     case: Case | None
     problems: tuple[CodedProblem, ...]
@@ -376,8 +374,7 @@ def _section_keys() -> dict[str, str]:
     return {key: "・".join(names) for key, names in holders.items()}
 
 
-@dataclass(frozen=True, slots=True)
-class _Step:
+class _Step(NamedTuple):
     """One key of an error's location: the model holding it and its field."""
 
     key: str

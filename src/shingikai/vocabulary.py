@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 # 保有個人情報の項目, grouped and ordered as on the sheet's grid.
 ITEM_GROUPS: Final[dict[str, tuple[str, ...]]] = {
@@ -27,8 +26,7 @@ TIMINGS: Final[tuple[str, ...]] = ("事前", "事後")
 OPERATIONS: Final[tuple[str, ...]] = ("設定", "追加", "変更")
 
 
-@dataclass(frozen=True, slots=True)
-class Basis:
+class Basis(NamedTuple):
     """One 根拠規定 box: its value in `bases`, its mark and the section it requires."""
 
     value: str

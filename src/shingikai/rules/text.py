@@ -23,7 +23,10 @@ def _problem(subject: Subject, start: int, end: int, message: str) -> Problem:
     return Problem(span, message, anchor_line)
 
 
-_PLACEHOLDER = re.compile(r"[(（]例[)）]|[○〇●]{2,}|[XＸ]{2,}|未定(?![稿義])|TODO|要確認")
+# Patterns that only run once a plain `in` test has found what they need are left as
+# source and compiled by `re` (and cached there) on first use: most sheets never need
+# them, and compiling classes of non-ASCII characters costs start-up on every commit.
+_PLACEHOLDER = r"[(（]例[)）]|[○〇●]{2,}|[XＸ]{2,}|未定(?![稿義])|TODO|要確認"
 # Each placeholder holds one of these: most sheets hold none, and `in` is a fast scan.
 _PLACEHOLDER_SEEDS: Final = ("例)", "例）", "○○", "〇〇", "●●", "XX", "ＸＸ", "未定", "TODO", "要確認")
 
@@ -54,7 +57,7 @@ def placeholder(subject: Subject) -> Iterator[Problem]:
     joined, _ = subject.document.joined
     if not any(seed in joined for seed in _PLACEHOLDER_SEEDS):
         return
-    for match in _PLACEHOLDER.finditer(joined):
+    for match in re.finditer(_PLACEHOLDER, joined):
         yield _problem(
             subject,
             match.start(),
@@ -63,7 +66,14 @@ def placeholder(subject: Subject) -> Iterator[Problem]:
         )
 
 
-_IDEOGRAPH: Final = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々]")
+# CJK ideographs (extension A, unified, compatibility) and the iteration mark 々. As
+# code-point ranges: a regex class this wide takes milliseconds to compile.
+_IDEOGRAPH_RANGES: Final = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x3005, 0x3005))
+
+
+def _is_ideograph(character: str) -> bool:
+    code = ord(character)
+    return any(low <= code <= high for low, high in _IDEOGRAPH_RANGES)
 
 
 def near_names(text: str, municipality: str) -> Iterator[tuple[int, int]]:
@@ -78,7 +88,7 @@ def near_names(text: str, municipality: str) -> Iterator[tuple[int, int]]:
     while index >= 0:
         window = text[index - width : index]
         differing = [i for i in range(width) if window[i] != stem[i]]
-        if len(differing) == 1 and _IDEOGRAPH.fullmatch(window[differing[0]]):
+        if len(differing) == 1 and _is_ideograph(window[differing[0]]):
             yield index - width, index + 1
         index = text.find(suffix, index + 1)
 
@@ -157,33 +167,31 @@ _DASH = "[-－‐―ー−]"
 _IDENTIFIERS: Final = (
     (
         "電話番号",
-        re.compile(
-            rf"(?<![\d\-－])(?P<id>[0０]\d{{1,4}}{_DASH}\d{{1,4}}{_DASH}\d{{3,4}}"
-            rf"|[(（][0０]\d{{1,4}}[)）]\s?\d{{1,4}}{_DASH}\d{{4}}"
-            rf"|[0０]\d{{1,4}}[(（]\d{{1,4}}[)）]\d{{3,4}}|[0０]\d{{9,10}})(?![\d\-－])"
-        ),
+        rf"(?<![\d\-－])(?P<id>[0０]\d{{1,4}}{_DASH}\d{{1,4}}{_DASH}\d{{3,4}}"
+        rf"|[(（][0０]\d{{1,4}}[)）]\s?\d{{1,4}}{_DASH}\d{{4}}"
+        rf"|[0０]\d{{1,4}}[(（]\d{{1,4}}[)）]\d{{3,4}}|[0０]\d{{9,10}})(?![\d\-－])",
     ),
-    ("12桁の番号（個人番号）", re.compile(r"(?<![\d,.\-－])(?P<id>\d{4}[- ]?\d{4}[- ]?\d{4})(?![\d,.\-－])")),
+    ("12桁の番号（個人番号）", r"(?<![\d,.\-－])(?P<id>\d{4}[- ]?\d{4}[- ]?\d{4})(?![\d,.\-－])"),
 )
 # Only where a run of digits and signs is long enough to be one of the above: most
 # sheets have none, and this scan starts with a character class, which is fast.
 _LONG_NUMBER = re.compile(r"[\d(（][\d\-－‐―ー−()（） ]{9,}")
 # Only from the start of a run of address characters: linear, not retried inside a run.
-_MAIL = re.compile(r"(?<![A-Za-z0-9._%+-])(?P<id>[A-Za-z0-9._%+-]+[@＠][A-Za-z0-9-]+(?:[.．][A-Za-z0-9-]+)+)")
-_ACCOUNT = re.compile(r"(?:口座|普通|当座)[^\d。、\x00]{0,8}?(?<![\d,.\-－])(?P<id>\d{7})(?![\d,.\-－])")
+_MAIL = r"(?<![A-Za-z0-9._%+-])(?P<id>[A-Za-z0-9._%+-]+[@＠][A-Za-z0-9-]+(?:[.．][A-Za-z0-9-]+)+)"
+_ACCOUNT = r"(?:口座|普通|当座)[^\d。、\x00]{0,8}?(?<![\d,.\-－])(?P<id>\d{7})(?![\d,.\-－])"
 _ACCOUNT_WORDS: Final = ("口座", "普通", "当座")
 
 
 def _identifiers(text: str) -> Iterator[tuple[str, re.Match[str]]]:
     if _LONG_NUMBER.search(text):
         for kind, pattern in _IDENTIFIERS:
-            for match in pattern.finditer(text):
+            for match in re.finditer(pattern, text):
                 if kind != "電話番号" or 10 <= sum(c.isdigit() for c in match.group("id")) <= 11:
                     yield kind, match
     if "@" in text or "＠" in text:
-        yield from (("電子メールアドレス", match) for match in _MAIL.finditer(text))
+        yield from (("電子メールアドレス", match) for match in re.finditer(_MAIL, text))
     if any(word in text for word in _ACCOUNT_WORDS):
-        yield from (("口座番号", match) for match in _ACCOUNT.finditer(text))
+        yield from (("口座番号", match) for match in re.finditer(_ACCOUNT, text))
 
 
 @rule("W406", "公開してはならない直接の識別子", needs_case=False)

@@ -16,13 +16,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+# As lean as it can be at start-up too: no scan of installed packages for pydantic
+# plugins (the documented switch), no process pool unless it is used.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+import yaml  # noqa: E402
+from pydantic import BaseModel, ConfigDict, ValidationError  # noqa: E402
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode  # noqa: E402
 
 CHUNK = 250
 
@@ -98,6 +101,8 @@ def main() -> None:
     args = parser.parse_args()
     files = files_of(args.paths)
     if args.jobs > 1 and len(files) > CHUNK:
+        from concurrent.futures import ProcessPoolExecutor
+
         chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
         with ProcessPoolExecutor(max_workers=args.jobs) as pool:
             failed = sum(pool.map(check_chunk, chunks))

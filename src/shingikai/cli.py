@@ -30,10 +30,22 @@ class UsageError(Exception):
         self.command = command
 
 
+def _terminal_width() -> int:
+    """What shutil.get_terminal_size() says, without importing shutil (and its compression
+    modules) on every run: argparse makes a formatter for each argument it is given."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0")) or os.get_terminal_size(sys.__stdout__.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        columns = 80
+    return columns - 2
+
+
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_terminal_width())
+
     def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
-        # argparse also formats usage with prefix "" to name a subcommand's program.
-        super().add_usage(usage, actions, groups, "使い方: " if prefix is None else prefix)
+        super().add_usage(usage, actions, groups, "使い方: ")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -389,7 +401,8 @@ def parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser
         description="個人情報保護審議会の付議案件シートを YAML で管理し、条例に照らして検査し、シートとして出力します。",
         epilog="コマンドごとの説明: shingikai <コマンド> --help",
     )
-    commands = top.add_subparsers(title="コマンド", metavar="<コマンド>", parser_class=_Parser)
+    # `prog` given: argparse would otherwise format a usage line (and import shutil) to find it.
+    commands = top.add_subparsers(title="コマンド", metavar="<コマンド>", prog=PROGRAM, parser_class=_Parser)
     parsers = {}
     for name, (run, add_arguments) in COMMANDS.items():
         summary = (run.__doc__ or "").split("。")[0]

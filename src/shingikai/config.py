@@ -4,8 +4,8 @@ Searched from each linted path upwards: `shingikai.toml`, or `[tool.shingikai]` 
 `pyproject.toml`; `--config FILE` overrides. Without any, Komae's defaults apply.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: pydantic would then evaluate every annotation
+# from its string at start-up.
 import os
 import re
 from pathlib import Path

@@ -5,8 +5,6 @@ this module walks it once, resolving scalars, refusing foreign tags, bounding al
 expansion and depth, reporting duplicate keys, and recording positions by path.
 """
 
-from __future__ import annotations
-
 import bisect
 import re
 from dataclasses import dataclass
@@ -223,7 +221,7 @@ class Document:
         return self.span_of(scalar, start - starts[index], end - start), scalar.anchor_line
 
     @cached_property
-    def _lines(self) -> LineIndex:
+    def _lines(self) -> "LineIndex":
         return LineIndex(self.text)
 
     def position(self, index: int) -> tuple[int, int]:

@@ -1,7 +1,5 @@
 """Japanese-era dates in running text: find them, resolve partial ones, judge them."""
 
-from __future__ import annotations
-
 import bisect
 import calendar
 import re
@@ -37,23 +35,20 @@ WEEKDAYS: Final = "月火水木金土日"
 
 _NUMBER = r"[0-9０-９]{1,3}"
 
-
-def _weekday(group: str) -> str:
-    return rf"\s*[（(]\s*(?P<{group}>[{WEEKDAYS}])\s*(?:曜日?)?\s*[)）]"
-
-
 _DATES = re.compile(
     # Every form starts with one of these: the scan skips other characters at C speed.
     rf"(?=[{''.join(name[0] for name in ERAS)}0-9０-９～〜~か])(?:"
     # 令和3年12月14日（火）, 令和元年度, 平成31年4月
     rf"(?P<era>{'|'.join(ERAS)})\s*(?P<year>元|{_NUMBER})\s*年(?:(?P<fiscal>度)|"
-    rf"(?:\s*(?P<month>{_NUMBER})\s*月(?:\s*(?P<day>{_NUMBER})\s*日)?)?)(?:{_weekday('weekday')})?"
+    rf"(?:\s*(?P<month>{_NUMBER})\s*月(?:\s*(?P<day>{_NUMBER})\s*日)?)?)"
     # 12月31日: the year is that of the last full date before it
-    rf"|(?<![0-9０-９年])(?P<month2>{_NUMBER})\s*月\s*(?P<day2>{_NUMBER})\s*日(?:{_weekday('weekday2')})?"
-    # 15日（水）: a day with its weekday
-    rf"|(?<![0-9０-９月])(?P<day3>{_NUMBER})\s*日{_weekday('weekday3')}"
+    rf"|(?<![0-9０-９年])(?P<month2>{_NUMBER})\s*月\s*(?P<day2>{_NUMBER})\s*日"
+    # 15日（水）: a day, checked only with its weekday
+    rf"|(?<![0-9０-９月])(?P<day3>{_NUMBER})\s*日"
     # the end of a range: ～15日, から15日
     rf"|(?:～|〜|~|から)\s*(?P<day4>{_NUMBER})\s*日)"
+    # One weekday group for every form: each copy of this class costs start-up to compile.
+    rf"(?:\s*[（(]\s*(?P<weekday>[{WEEKDAYS}])\s*(?:曜日?)?\s*[)）])?"
 )
 
 
@@ -83,21 +78,22 @@ def date_problems(text: str, starts: Sequence[int] = (0,)) -> Iterator[DateProbl
         if current != segment:
             era, year, month, segment = None, 0, 0, current
         groups = match.groupdict()
+        weekday = groups["weekday"]
         if groups["era"]:
             era, year = ERAS[groups["era"]], _number(groups["year"])
             message = _check_year(era, year, fiscal=bool(groups["fiscal"]))
             month = _number(groups["month"]) if groups["month"] else 0
             if message is None and month:
                 day = _number(groups["day"]) if groups["day"] else 0
-                message = _check_date(era, year, month, day, groups["weekday"])
+                message = _check_date(era, year, month, day, weekday)
         elif groups["month2"]:
             month, day = _number(groups["month2"]), _number(groups["day2"])
-            message = _check_date(era, year, month, day, groups["weekday2"]) if era else _check_month_day(month, day)
+            message = _check_date(era, year, month, day, weekday) if era else _check_month_day(month, day)
         else:
-            if era is None or not month:
+            if era is None or not month or (groups["day3"] and weekday is None):
                 continue
             day = _number(groups["day3"] or groups["day4"])
-            message = _check_date(era, year, month, day, groups["weekday3"])
+            message = _check_date(era, year, month, day, weekday)
         if message is not None:
             yield DateProblem(match.start(), match.end(), message)
 

@@ -1,7 +1,5 @@
 """The error hierarchy. Every error carries a Japanese message meant for the user."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import NamedTuple
 

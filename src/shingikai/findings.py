@@ -1,7 +1,5 @@
 """What every stage produces: findings at a source position."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -11,7 +9,7 @@ class Severity(StrEnum):
     WARNING = "warning"
 
     @classmethod
-    def of(cls, code: str) -> Severity:
+    def of(cls, code: str) -> "Severity":
         return cls.WARNING if code.startswith("W") else cls.ERROR
 
 
@@ -24,7 +22,7 @@ class Span(NamedTuple):
     end_column: int
 
     @classmethod
-    def point(cls, line: int, column: int) -> Span:
+    def point(cls, line: int, column: int) -> "Span":
         return cls(line, column, line, column + 1)
 
 
@@ -49,7 +47,7 @@ class Finding(NamedTuple):
     anchor_line: int
 
     @classmethod
-    def from_problem(cls, path: str, code: str, problem: Problem) -> Finding:
+    def from_problem(cls, path: str, code: str, problem: Problem) -> "Finding":
         span = problem.span
         return cls(
             path=path,

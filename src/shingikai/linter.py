@@ -1,7 +1,5 @@
 """The lint pipeline of one file, and of many: read → parse → validate → rules → filter."""
 
-from __future__ import annotations
-
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence

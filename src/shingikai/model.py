@@ -6,8 +6,8 @@ The shape of the format lives here; the ordinance's cross-field conditions
 (E3 codes) are rules, so that one missing answer does not hide the rest.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: pydantic would then evaluate every annotation
+# from its string at start-up.
 from collections.abc import Iterator, Sequence
 from typing import Annotated, Any, Literal, TypeVar
 

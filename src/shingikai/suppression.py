@@ -1,7 +1,5 @@
 """Which findings the user silenced: inline comments, configuration, command line."""
 
-from __future__ import annotations
-
 import bisect
 import re
 from collections.abc import Iterable
@@ -25,7 +23,7 @@ class InlineSuppressions(NamedTuple):
     by_line: dict[int, tuple[str, ...]] | None = None
 
     @classmethod
-    def scan(cls, text: str | None, document: Document | None) -> InlineSuppressions:
+    def scan(cls, text: str | None, document: Document | None) -> "InlineSuppressions":
         if not text or "shingikai:" not in text:
             return cls()
         # A `#` inside a string value is text, not a comment.
@@ -65,7 +63,7 @@ class Selection(NamedTuple):
     root: Path | None
 
     @classmethod
-    def of(cls, loaded: LoadedConfig, select: Iterable[str] | None, ignore: Iterable[str]) -> Selection:
+    def of(cls, loaded: LoadedConfig, select: Iterable[str] | None, ignore: Iterable[str]) -> "Selection":
         settings = loaded.config.lint
         return cls(
             select=tuple(settings.select if select is None else select),

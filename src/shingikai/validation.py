@@ -6,8 +6,6 @@ sheet's label and the key. When only some top-level parts are invalid, the case 
 validated again without them, so that the rules can still check the rest.
 """
 
-from __future__ import annotations
-
 import copy
 import types
 import typing

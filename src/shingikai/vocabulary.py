@@ -1,7 +1,5 @@
 """The sheet's fixed vocabulary: one table each, shared by the model, lint and render."""
 
-from __future__ import annotations
-
 from typing import Final, NamedTuple
 
 # 保有個人情報の項目, grouped and ordered as on the sheet's grid.

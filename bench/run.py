@@ -335,7 +335,7 @@ def table(results: list[dict[str, object]], render: dict[str, object] | None, in
 def main() -> None:
     parser = argparse.ArgumentParser(description="shingikai benchmark (issue 7)")
     parser.add_argument("--sets", default="1,1000,10000")
-    parser.add_argument("--rounds-one", type=int, default=9, help="rounds for the 1-file set (≥5)")
+    parser.add_argument("--rounds-one", type=int, default=15, help="rounds for the 1-file set (≥5)")
     parser.add_argument("--rounds-small", type=int, default=5, help="rounds for the 1,000 set (≥5)")
     parser.add_argument("--rounds-large", type=int, default=3, help="rounds for the 10,000 set (≥3)")
     parser.add_argument("--render-rounds", type=int, default=3)
@@ -371,8 +371,10 @@ def main() -> None:
         print("\nStage shares, 10,000 files, one process (bench/stages.py):\n", flush=True)
         done = subprocess.run([str(PYTHON), str(HERE / "stages.py"), "--rules", str((generate.DATA / "10000").relative_to(ROOT))],
                               cwd=ROOT, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"bench/stages.py failed:\n{done.stderr}")
         stages = done.stdout
-        print(done.stdout.rstrip() or done.stderr.rstrip())
+        print(done.stdout.rstrip())
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(

@@ -13,7 +13,6 @@ An extra pass of libyaml's `compose` alone shows how much of "parse" is libyaml.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import io
 import time
 from collections import defaultdict
@@ -48,7 +47,7 @@ def timed(bucket: dict[str, float], name: str, function: Callable[..., Any]) -> 
 def instrument() -> None:
     for name, attribute in (("read", "read_source"), ("decode", "decode"), ("parse", "parse"), ("model", "validate")):
         setattr(linter, attribute, timed(spent, name, getattr(linter, attribute)))
-    rules = tuple(dataclasses.replace(rule, check=timed(per_rule, rule.code, rule.check)) for rule in registry.checks())
+    rules = tuple(rule._replace(check=timed(per_rule, rule.code, rule.check)) for rule in registry.checks())
     from shingikai import suppression
 
     suppression.checks = lambda: rules  # type: ignore[assignment]

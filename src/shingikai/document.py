@@ -134,6 +134,8 @@ _SEQ, _MAP = _CORE + "seq", _CORE + "map"
 _PLAIN_SCALAR: Final = frozenset({_STR, _NULL, _BOOL, _INT, *_AS_TEXT})
 # YAML 1.2 core schema: no octal, no yes/no/on/off booleans, no sexagesimal numbers.
 _INT_12 = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+# Most scalars are text: a look at the first character spares them the pattern.
+_INT_START: Final = frozenset("+-0123456789")
 _BOOL_12: Final = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _NULL_12: Final = frozenset({"", "~", "null", "Null", "NULL"})
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
@@ -297,7 +299,7 @@ class _Loader(CSafeLoader):  # type: ignore[misc]
                     return _NULL
                 if value in _BOOL_12:
                     return _BOOL
-                if _INT_12.fullmatch(value):  # type: ignore[arg-type]
+                if value and value[0] in _INT_START and _INT_12.fullmatch(value):
                     return _INT
             return _STR
         return _SEQ if kind is SequenceNode else _MAP

@@ -41,7 +41,8 @@ def _one_or_many(value: Any) -> Any:
 
 def is_blank(value: Any) -> bool:
     """Absent, or only whitespace: the format reads both as missing."""
-    return value is None or (isinstance(value, str) and not value.strip())
+    # isspace() rather than strip(): no copy of every long text on every validation.
+    return value is None or (isinstance(value, str) and (not value or value.isspace()))
 
 
 class SheetModel(BaseModel):
@@ -57,7 +58,7 @@ class SheetModel(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _blank_is_missing(cls, data: Any) -> Any:
-        if isinstance(data, dict):
+        if isinstance(data, dict) and any(map(is_blank, data.values())):
             return {key: value for key, value in data.items() if not is_blank(value)}
         return data
 

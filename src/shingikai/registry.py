@@ -72,7 +72,7 @@ class Subject(NamedTuple):
 
     def valid(self, *path: str | int) -> bool:
         """Whether the value at `path` (and everything in it) validated as written."""
-        return not any(p[: len(path)] == path or path[: len(p)] == p for p in self.invalid)
+        return not self.invalid or not any(p[: len(path)] == path or path[: len(p)] == p for p in self.invalid)
 
     def at(self, *path: str | int) -> Span:
         """Where a finding about the value at `path` points (its key, or the list entry)."""
@@ -95,7 +95,7 @@ class Rule(NamedTuple):
     def applies_to(self, subject: Subject) -> bool:
         if not self.needs_case:
             return True
-        return subject.case is not None and all(subject.valid(key) for key in self.reads)
+        return subject.case is not None and (not subject.invalid or all(subject.valid(key) for key in self.reads))
 
     @property
     def severity(self) -> Severity:

@@ -219,10 +219,15 @@ def attachment_file(subject: Subject) -> Iterator[Problem]:
     ```
     """
     case = subject.checked_case
+    named = [
+        (index, attachment)
+        for index, attachment in enumerate(case.attachments)
+        if attachment.file is not None and subject.valid("attachments", index)
+    ]
+    if not named:
+        return
     root = subject.repository_root()
-    for index, attachment in enumerate(case.attachments):
-        if attachment.file is None or not subject.valid("attachments", index):
-            continue
+    for index, attachment in named:
         where = subject.at("attachments", index, "file")
         directory = Path(subject.file).parent
         target = (directory / attachment.file).resolve()

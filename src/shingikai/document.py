@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Any, Final, NamedTuple
 
 import yaml
-from yaml import CSafeLoader
+from yaml.cyaml import CParser
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import CodedProblem, UnreadableCase
@@ -285,12 +285,19 @@ def _fatal(code: str, span: Span, message: str) -> UnreadableCase:
     return UnreadableCase([CodedProblem(code, Problem(span, message))])
 
 
-class _Loader(CSafeLoader):  # type: ignore[misc]
+class _Composer(CParser):  # type: ignore[misc]
     """libyaml's composer with the YAML 1.2 core schema's tags for untagged nodes.
 
-    PyYAML resolves plain scalars by the YAML 1.1 rules (yes/no booleans, octal, dates),
-    in Python, for every scalar; this does the YAML 1.2 rules with less work.
+    PyYAML's loaders resolve plain scalars by the YAML 1.1 rules (yes/no booleans, octal,
+    dates), in Python, for every scalar; this does the YAML 1.2 rules with less work. It
+    is only a composer: no constructor is ever set up, as no object is ever built.
     """
+
+    def descend_resolver(self, current_node: Node | None, current_index: object) -> None:
+        """Path-dependent resolution: not used (the composer calls it for every node)."""
+
+    def ascend_resolver(self) -> None:
+        """Path-dependent resolution: not used."""
 
     def resolve(self, kind: type[Node], value: str | None, implicit: tuple[bool, bool] | None) -> str:
         if kind is ScalarNode:
@@ -308,7 +315,11 @@ class _Loader(CSafeLoader):  # type: ignore[misc]
 def parse(text: str) -> Document:
     """Compose `text` with libyaml and build the document, or raise `UnreadableCase`."""
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        composer = _Composer(text)
+        try:
+            root = composer.get_single_node()
+        finally:
+            composer.dispose()
     except yaml.MarkedYAMLError as error:
         raise _syntax_problem(error) from error
     except yaml.reader.ReaderError as error:

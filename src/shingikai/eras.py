@@ -35,9 +35,11 @@ WEEKDAYS: Final = "月火水木金土日"
 
 _NUMBER = r"[0-9０-９]{1,3}"
 
+# Every form starts with one of these characters: a search for them skips the rest of
+# the text at C speed, and the date pattern is tried only where one is.
+_DATE_START = re.compile(rf"[{''.join(name[0] for name in ERAS)}0-9０-９～〜~か]")
 _DATES = re.compile(
-    # Every form starts with one of these: the scan skips other characters at C speed.
-    rf"(?=[{''.join(name[0] for name in ERAS)}0-9０-９～〜~か])(?:"
+    "(?:"
     # 令和3年12月14日（火）, 令和元年度, 平成31年4月
     rf"(?P<era>{'|'.join(ERAS)})\s*(?P<year>元|{_NUMBER})\s*年(?:(?P<fiscal>度)|"
     rf"(?:\s*(?P<month>{_NUMBER})\s*月(?:\s*(?P<day>{_NUMBER})\s*日)?)?)"
@@ -63,6 +65,19 @@ def _number(text: str) -> int:
     return 1 if text == "元" else int(text)
 
 
+def _dates(text: str) -> Iterator[re.Match[str]]:
+    """What `_DATES.finditer(text)` finds, trying the pattern only where a date can start."""
+    search, match = _DATE_START.search, _DATES.match
+    position = 0
+    while (start := search(text, position)) is not None:
+        found = match(text, start.start())
+        if found is None:
+            position = start.start() + 1
+        else:
+            yield found
+            position = found.end()
+
+
 def date_problems(text: str, starts: Sequence[int] = (0,)) -> Iterator[DateProblem]:
     """Impossible era dates and wrong weekdays in `text`, in order.
 
@@ -73,7 +88,7 @@ def date_problems(text: str, starts: Sequence[int] = (0,)) -> Iterator[DateProbl
     era: Era | None = None
     year = month = 0
     segment = 0
-    for match in _DATES.finditer(text):
+    for match in _dates(text):
         current = bisect.bisect_right(starts, match.start())
         if current != segment:
             era, year, month, segment = None, 0, 0, current

@@ -124,19 +124,21 @@ def inspect(job: Job) -> Inspection:
     )
     problems = [*document.problems, *validation.problems]
     for rule in job.selection.checks(ignored):
-        if not rule.applies_to(subject):
-            continue
-        problems.extend(CodedProblem(rule.code, problem) for problem in rule.check(subject))
+        if rule.applies_to(subject):
+            for problem in rule.check(subject):
+                problems.append(CodedProblem(rule.code, problem))
     return Inspection(_result(job, problems, text, document, ignored), validation.case)
 
 
 def _result(
     job: Job,
-    problems: Iterable[CodedProblem],
+    problems: Sequence[CodedProblem],
     text: str | None,
     document: Document | None,
     ignored: tuple[str, ...] | None = None,
 ) -> FileResult:
+    if not problems:
+        return FileResult(job.path)
     if ignored is None:
         ignored = job.selection.for_file(job.path)
     inline = InlineSuppressions.scan(text, document)

@@ -198,10 +198,13 @@ class ConfigResolver:
     def for_path(self, path: str | Path) -> LoadedConfig:
         if self._override is not None:
             return self._override
-        given = os.path.dirname(os.path.abspath(path))
-        if given not in self._by_given:
-            self._by_given[given] = self._search(Path(given).resolve())
-        return self._by_given[given]
+        # Keyed by the directory as written: made absolute (which asks for the working
+        # directory) only once per directory, not once per file.
+        given = os.path.dirname(path)
+        found = self._by_given.get(given)
+        if found is None:
+            found = self._by_given[given] = self._search(Path(os.path.abspath(given)).resolve())
+        return found
 
     def loaded(self) -> list[LoadedConfig]:
         """Every configuration found so far."""

@@ -153,7 +153,7 @@ def _result(
 
 # Below this many files a process pool costs more to start than it saves.
 PARALLEL_THRESHOLD: Final = 200
-CHUNK: Final = 64
+CHUNK: Final = 128
 
 
 def _lint_chunk(jobs: list[Job]) -> list[FileResult]:

@@ -27,8 +27,9 @@ def _problem(subject: Subject, start: int, end: int, message: str) -> Problem:
 # source and compiled by `re` (and cached there) on first use: most sheets never need
 # them, and compiling classes of non-ASCII characters costs start-up on every commit.
 _PLACEHOLDER = r"[(（]例[)）]|[○〇●]{2,}|[XＸ]{2,}|未定(?![稿義])|TODO|要確認"
-# Each placeholder holds one of these: most sheets hold none, and `in` is a fast scan.
-_PLACEHOLDER_SEEDS: Final = ("例)", "例）", "○○", "〇〇", "●●", "XX", "ＸＸ", "未定", "TODO", "要確認")
+# Each placeholder holds one of these: most sheets hold none. One search for them all
+# (which skips to their first characters) is faster than ten `in` scans of CJK text.
+_PLACEHOLDER_SEEDS: Final = re.compile("例\\)|例）|○○|〇〇|●●|XX|ＸＸ|未定|TODO|要確認")
 
 
 @rule("W403", "記入例・未記入の印が残っている", needs_case=False)
@@ -55,7 +56,7 @@ def placeholder(subject: Subject) -> Iterator[Problem]:
     ```
     """
     joined, _ = subject.document.joined
-    if not any(seed in joined for seed in _PLACEHOLDER_SEEDS):
+    if not _PLACEHOLDER_SEEDS.search(joined):
         return
     for match in re.finditer(_PLACEHOLDER, joined):
         yield _problem(
@@ -174,8 +175,10 @@ _IDENTIFIERS: Final = (
     ("12桁の番号（個人番号）", r"(?<![\d,.\-－])(?P<id>\d{4}[- ]?\d{4}[- ]?\d{4})(?![\d,.\-－])"),
 )
 # Only where a run of digits and signs is long enough to be one of the above: most
-# sheets have none, and this scan starts with a character class, which is fast.
-_LONG_NUMBER = re.compile(r"[\d(（][\d\-－‐―ー−()（） ]{9,}")
+# sheets have none, and this scan starts with a character class, which is fast. Digits
+# are spelt out: a class holding `\d` is checked through the Unicode database, char by
+# char (1.6x slower over a whole sheet).
+_LONG_NUMBER = re.compile(r"[0-9０-９(（][0-9０-９\-－‐―ー−()（） ]{9,}")
 # Only from the start of a run of address characters: linear, not retried inside a run.
 _MAIL = r"(?<![A-Za-z0-9._%+-])(?P<id>[A-Za-z0-9._%+-]+[@＠][A-Za-z0-9-]+(?:[.．][A-Za-z0-9-]+)+)"
 _ACCOUNT = r"(?:口座|普通|当座)[^\d。、\x00]{0,8}?(?<![\d,.\-－])(?P<id>\d{7})(?![\d,.\-－])"

@@ -102,7 +102,8 @@ class LoadedConfig(NamedTuple):
 
 DEFAULT = LoadedConfig(Config.model_construct(), None)
 
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+# Error-path patterns stay source, compiled (and cached) by `re` when an error needs them.
+_TOML_POSITION = r"\(at line (\d+), column (\d+)\)"
 
 
 def load(path: Path) -> LoadedConfig:
@@ -122,17 +123,17 @@ def load(path: Path) -> LoadedConfig:
 
 
 # TOML's bare keys are ASCII only: 緊急の外部提供 = "…" must be written "緊急の外部提供" = "…".
-_UNQUOTED_JAPANESE_KEY = re.compile(r"^\s*[^\x00-\x7f]+\s*=")
+_UNQUOTED_JAPANESE_KEY = r"^\s*[^\x00-\x7f]+\s*="
 
 
 def _toml_problem(path: Path, error: Exception) -> str:
-    where = _TOML_POSITION.search(str(error))
+    where = re.search(_TOML_POSITION, str(error))
     if where is None:
         return f"設定ファイル {path} は UTF-8 の TOML として読めません"
     line, column = int(where.group(1)), int(where.group(2))
     message = f"設定ファイル {path} の TOML の書き方が正しくありません（{line} 行 {column} 列）"
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    if 0 < line <= len(lines) and _UNQUOTED_JAPANESE_KEY.match(lines[line - 1]):
+    if 0 < line <= len(lines) and re.match(_UNQUOTED_JAPANESE_KEY, lines[line - 1]):
         key = lines[line - 1].split("=", 1)[0].strip()
         message += f"。日本語のキーは \"{key}\" = … のように引用符で囲んでください"
     return message

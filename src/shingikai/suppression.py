@@ -13,7 +13,8 @@ from .document import Document, LineIndex
 from .findings import Finding
 from .registry import Rule, checks, matches
 
-_DIRECTIVE = re.compile(r"(?:^|(?<=\s))#\s*shingikai:\s*(ignore|ignore-file)\[([^\]\n]*)\]", re.MULTILINE)
+# Compiled (and cached) by `re` on first use: most files hold no directive.
+_DIRECTIVE = r"(?m)(?:^|(?<=\s))#\s*shingikai:\s*(ignore|ignore-file)\[([^\]\n]*)\]"
 
 
 class InlineSuppressions(NamedTuple):
@@ -32,7 +33,7 @@ class InlineSuppressions(NamedTuple):
         whole_file: list[str] = []
         by_line: dict[int, tuple[str, ...]] = {}
         line_of = document.position if document else LineIndex(text).position
-        for match in _DIRECTIVE.finditer(text):
+        for match in re.finditer(_DIRECTIVE, text):
             at = bisect.bisect_right(starts, match.start()) - 1
             if at >= 0 and match.start() < scalars[at][1]:
                 continue

@@ -427,6 +427,9 @@ class _Builder:
         # An alias is the same node again: its value is reused and its size counted
         # without walking it again, so an alias bomb is refused after a few nodes.
         self.built: dict[int, tuple[Any, int]] = {}
+        # An alias is written `*name`: without a `*` in the text, every node is reached once
+        # and none of the bookkeeping above is needed (the usual case).
+        self.may_alias = "*" in text
         # Set once a limit is hit: nothing more is read.
         self.stopped = False
 
@@ -456,6 +459,10 @@ class _Builder:
         if depth > MAX_DEPTH:
             self._too_large(node, f"入れ子が深すぎます（{MAX_DEPTH} 段まで）")
             return None
+        if not self.may_alias:
+            if node.__class__ is MappingNode:
+                return self.mapping(node, path, depth + 1)
+            return self._sequence(node, path, depth + 1)
         identity = id(node)
         if identity in self.active:
             self._too_large(node, "エイリアスが自分自身を含んでいます（循環参照）")

@@ -1,6 +1,7 @@
 """The lint pipeline of one file, and of many: read → parse → validate → rules → filter."""
 
 import os
+import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
@@ -46,32 +47,37 @@ def collect(paths: Iterable[str], missing: Callable[[str], None]) -> Iterator[st
     """
     seen: set[object] = set()
 
-    def first_time(path: str) -> bool:
-        try:
-            status = os.stat(path)
-            identity: object = status.st_dev << 64 | status.st_ino
-        except OSError:
-            # Unreadable: linted (and reported) once per spelling of its path.
-            identity = os.path.abspath(path)
+    def first_time(path: str, status: os.stat_result | None) -> bool:
+        # Unreadable (no status): linted (and reported) once per spelling of its path.
+        identity: object = os.path.abspath(path) if status is None else status.st_dev << 64 | status.st_ino
         if identity in seen:
             return False
         seen.add(identity)
         return True
 
     for given in paths:
-        if os.path.isdir(given):
+        # One stat per path given: it tells a directory, and which file this is.
+        status = _status(given)
+        if status is not None and stat.S_ISDIR(status.st_mode):
             for directory, subdirectories, names in os.walk(given):
                 subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
                 for name in sorted(names):
                     if name.endswith(CASE_SUFFIXES):
                         path = os.path.join(directory, name)
-                        if first_time(path):
+                        if first_time(path, _status(path)):
                             yield path
-        elif os.path.lexists(given):
-            if first_time(given):
+        elif status is not None or os.path.lexists(given):
+            if first_time(given, status):
                 yield given
         else:
             missing(f"{given}: ファイルもディレクトリもありません")
+
+
+def _status(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
 
 
 @lru_cache(maxsize=256)

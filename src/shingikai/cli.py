@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import types
 from collections.abc import Callable, Sequence
@@ -63,8 +64,6 @@ class _Parser(argparse.ArgumentParser):
 
 def _in_japanese(message: str) -> str:
     """argparse's English usage errors, said in Japanese."""
-    import re
-
     if found := re.fullmatch(r"the following arguments are required: (.+)", message):
         return f"{found[1]} を指定してください"
     if found := re.fullmatch(r"argument (\S+): (.+)", message, re.DOTALL):
@@ -125,6 +124,29 @@ def _reporter_names() -> Sequence[str]:
     return tuple(REPORTERS)
 
 
+def _paths_argument(parser: argparse.ArgumentParser, of: str) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="パス",
+        help=f"{of}ケースファイル、またはディレクトリ（*.yaml / *.yml を再帰的に探します）",
+    )
+
+
+def _format_option(
+    parser: argparse.ArgumentParser, choices: Callable[[], Sequence[str]], default: str, listed: str
+) -> None:
+    parser.add_argument(
+        "--format",
+        "-f",
+        dest="output_format",
+        type=_one_of(choices),
+        default=default,
+        metavar="形式",
+        help=f"出力形式: {listed}（既定: {default}）",
+    )
+
+
 def _config_option(parser: argparse.ArgumentParser, of: str) -> None:
     parser.add_argument(
         "--config",
@@ -135,21 +157,8 @@ def _config_option(parser: argparse.ArgumentParser, of: str) -> None:
 
 
 def _lint_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "paths",
-        nargs="+",
-        metavar="パス",
-        help="検査するケースファイル、またはディレクトリ（*.yaml / *.yml を再帰的に探します）",
-    )
-    parser.add_argument(
-        "--format",
-        "-f",
-        dest="output_format",
-        type=_one_of(_reporter_names),
-        default="text",
-        metavar="形式",
-        help="出力形式: text, json, github, sarif（既定: text）",
-    )
+    _paths_argument(parser, "検査する")
+    _format_option(parser, _reporter_names, "text", "text, json, github, sarif")
     parser.add_argument(
         "--select",
         type=_selectors,
@@ -316,12 +325,7 @@ def _render_formats() -> Sequence[str]:
 
 
 def _render_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "paths",
-        nargs="+",
-        metavar="パス",
-        help="出力するケースファイル、またはディレクトリ（*.yaml / *.yml を再帰的に探します）",
-    )
+    _paths_argument(parser, "出力する")
     parser.add_argument(
         "--output",
         "-o",
@@ -330,15 +334,7 @@ def _render_arguments(parser: argparse.ArgumentParser) -> None:
         help="出力先のファイル（省略すると標準出力）。複数のファイルやディレクトリのときは出力先のディレクトリで、"
         "シートごとのファイルと一覧 index を書き出します",
     )
-    parser.add_argument(
-        "--format",
-        "-f",
-        dest="output_format",
-        type=_one_of(_render_formats),
-        default="html",
-        metavar="形式",
-        help="出力形式: html, md（既定: html）",
-    )
+    _format_option(parser, _render_formats, "html", "html, md")
     parser.add_argument("--force", action="store_true", help="検査エラーがあっても、エラーの一覧を載せて出力します")
     parser.add_argument(
         "--templates",

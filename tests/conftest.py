@@ -21,6 +21,15 @@ AS_SUBMITTED = REPO / "tests" / "fixtures" / "as-submitted"
 # The installed console script, next to the interpreter running the tests.
 SHINGIKAI = Path(sys.executable).with_name("shingikai")
 EXAMPLE = CASES / "ai-ocr-shoukyaku-shisan.yaml"
+# EXAMPLE's 根拠規定 box as a rendered sheet shows it, in either format.
+EXAMPLE_BASES = [
+    "□ ①条例第8条第2項第6号 本人外収集",
+    "□ ②条例第12条第2項第4号 目的外利用",
+    "■ ③条例第13条第2項第4号 外部提供",
+    "□ ④条例第14条第2項 電子計算機処理による記録項目の設定、追加又は変更",
+    "■ ⑤条例第15条第1項第2号 電子計算機処理による結合",
+    "□ ⑥その他（　）",
+]
 
 # A small valid case; line numbers below refer to it.
 MINIMAL = """\

@@ -93,6 +93,15 @@ def repository_root(directory: str, configured: Path | None) -> Path:
     return start
 
 
+def attachment_target(file: str, directory: Path, root: Path) -> Path | None:
+    """Where an attachment's `file`, written relative to the case file's `directory`, lies;
+    None when it is absolute or leads out of the (resolved) repository `root`."""
+    target = (directory / file).resolve()
+    if Path(file).is_absolute() or not target.is_relative_to(root):
+        return None
+    return target
+
+
 class Inspection(NamedTuple):
     result: FileResult
     # The validated case; when the file has format errors, the repaired one, whose bad

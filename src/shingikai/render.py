@@ -16,8 +16,9 @@ of a line, so block syntax (`-`, `1.`, `>` …) cannot begin there and needs no 
 
 Forgetting the filter is not silent: the environment's `finalize` refuses
 any printed value that is not the filter's output, and the render fails with the
-template's name. Hence Markdown templates print nothing but `{{ value|md }}` and call
-macros, if they have any, with `{% call %}` (whose output is not a printed value).
+template's name. Hence Markdown templates print nothing but `{{ value|md }}` (or
+`{{ marks|marks }}`, a row of checkboxes escaped the same way) and call macros, if they
+have any, with `{% call %}` (whose output is not a printed value).
 
 Outputs are rendered fully in memory, then written: a file atomically (a temporary file
 in the same directory, then a rename), stdout in one write.
@@ -44,7 +45,7 @@ from .findings import Severity
 from .linter import Job, inspect, repository_root
 from .model import Case
 from .reporters import plain_line
-from .sheet import Index, Sheet, Text, build_index, build_sheet
+from .sheet import Index, Mark, Sheet, Text, build_index, build_sheet
 
 FORMATS: Final = ("html", "md")
 INDEX_STEM: Final = "index"
@@ -71,6 +72,11 @@ def md_escape(value: Any) -> MarkdownText:
 
 def _md_line(line: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", _LINE_BREAK.sub(" ", line))
+
+
+def md_marks(marks: Iterable[Mark]) -> MarkdownText:
+    """Checkbox marks in one line: ■外部提供 □結合."""
+    return MarkdownText(" ".join(md_escape(mark.box) + md_escape(mark.label) for mark in marks))
 
 
 def _require_md(value: Any) -> Any:
@@ -103,6 +109,7 @@ def _environment(output_format: str, templates: Path | None) -> SandboxedEnviron
     if output_format == "md":
         environment = SandboxedEnvironment(autoescape=False, finalize=_require_md, **options)
         environment.filters["md"] = md_escape
+        environment.filters["marks"] = md_marks
     else:
         environment = SandboxedEnvironment(autoescape=True, **options)
     return environment
@@ -169,7 +176,8 @@ class Destination:
         """The file `name` inside the output directory; never anywhere else."""
         assert self.path is not None and self.directory
         target = self.path / name
-        if Path(name).name != name or target.resolve().parent != self.path.resolve():
+        # A link already standing at the target would carry the output elsewhere.
+        if target.resolve().parent != self.path.resolve():
             raise RenderError(f"出力ファイル {name} が出力先 {self.path} の外を指すため書き出しません")
         return target
 
@@ -177,7 +185,7 @@ class Destination:
         """Create the output directory (or the output file's directory)."""
         if self.path is None:
             return
-        directory = self.path if self.directory else self.path.parent
+        directory = self.link_base
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -241,8 +249,9 @@ def admit(jobs: Iterable[Job], *, force: bool, notify: Callable[[str], None]) ->
 def publish(renderer: Renderer, destination: Destination, cases: list[Publishable]) -> None:
     """Render every case (and, into a directory, the index) in memory, then write them."""
     names = [renderer.file_name(case.path.stem) for case in cases]
+    index_name = renderer.file_name(INDEX_STEM)
     if destination.directory:
-        _check_names(cases, names, renderer.file_name(INDEX_STEM))
+        _check_names(cases, names, index_name)
     sheets = [
         build_sheet(
             case.case,
@@ -263,7 +272,7 @@ def publish(renderer: Renderer, destination: Destination, cases: list[Publishabl
             write_atomic(destination.path, texts[0])
         return
     index = build_index(cases[0].config.config.council, [(sheet, quote(name)) for sheet, name in zip(sheets, names)])
-    outputs = [*zip(names, texts), (renderer.file_name(INDEX_STEM), renderer.index(index))]
+    outputs = [*zip(names, texts), (index_name, renderer.index(index))]
     destination.prepare()
     # Every target is checked before the first is written: all or nothing.
     targets = [destination.target(name) for name, _ in outputs]

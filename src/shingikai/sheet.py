@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import ClassVar, Final
 from urllib.parse import quote
 
@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from . import vocabulary as v
 from .config import Config
+from .linter import attachment_target
 from .model import (
     ActionSection,
     Case,
@@ -157,7 +158,6 @@ class Sheet:
     heading: str
     label: str
     title: str
-    kind_label: str
     kind: tuple[Mark, ...]
     subject: Text
     bases_label: str
@@ -170,6 +170,11 @@ class Sheet:
     departments: str
     # Lint findings, shown as a banner: set only when the sheet is rendered with --force.
     findings: tuple[str, ...] = ()
+
+    @property
+    def kind_label(self) -> str:
+        """諮問事項 or 報告事項: the ticked one of `kind`."""
+        return next(mark.label for mark in self.kind if mark.checked)
 
     @property
     def chosen_bases(self) -> tuple[str, ...]:
@@ -360,10 +365,10 @@ _SCHEME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 def attachment_link(file: str, case_file: Path, repository_root: Path, output_dir: Path) -> str | None:
     """The href from the output to an attachment, or None unless `file` is a plain relative
     path (no scheme, not absolute, no backslash) that stays inside the case repository."""
-    if _SCHEME.match(file) or "\\" in file or PurePosixPath(file).is_absolute():
+    if _SCHEME.match(file) or "\\" in file:
         return None
-    target = (case_file.resolve().parent / file).resolve()
-    if not target.is_relative_to(repository_root.resolve()):
+    target = attachment_target(file, case_file.resolve().parent, repository_root.resolve())
+    if target is None:
         return None
     return quote(Path(os.path.relpath(target, output_dir.resolve())).as_posix())
 
@@ -378,8 +383,9 @@ def build_sheet(
     findings: Sequence[str] = (),
 ) -> Sheet:
     """The sheet of `case`; attachment links are relative to `output_dir`."""
+    departments = "・".join(case.departments)
     fields = (
-        Row(_title(Case, "departments"), Text.of("・".join(case.departments))),
+        Row(_title(Case, "departments"), Text.of(departments)),
         *_rows(Case, case, ("business_name", "summary", "period", "volume")),
     )
     attachments = []
@@ -394,7 +400,6 @@ def build_sheet(
         heading=f"{config.council}付議案件シート",
         label=case.header_label,
         title=case.title,
-        kind_label=_kind_label(case.kind),
         kind=tuple(Mark(_kind_label(kind), kind == case.kind) for kind in v.KINDS),
         subject=Text.of(case.title),
         bases_label=_title(Case, "bases"),
@@ -404,7 +409,7 @@ def build_sheet(
         attachments_label=_title(Case, "attachments"),
         attachments=tuple(attachments),
         remarks=Row(_title(Case, "remarks"), Text.of(case.remarks)),
-        departments="・".join(case.departments),
+        departments=departments,
         findings=tuple(findings),
     )
 

@@ -9,6 +9,7 @@ from typing import Final
 
 from ..document import TextScalar
 from ..findings import Problem
+from ..linter import attachment_target
 from ..model import ActionSection
 from ..registry import Subject, rule
 from ..vocabulary import OPERATIONS
@@ -227,11 +228,11 @@ def attachment_file(subject: Subject) -> Iterator[Problem]:
     if not named:
         return
     root = subject.repository_root()
+    directory = Path(subject.file).parent
     for index, attachment in named:
         where = subject.at("attachments", index, "file")
-        directory = Path(subject.file).parent
-        target = (directory / attachment.file).resolve()
-        if Path(attachment.file).is_absolute() or not target.is_relative_to(root):
+        target = attachment_target(attachment.file, directory, root)
+        if target is None:
             yield Problem(where, f"資料のファイル「{attachment.file}」はリポジトリ（{root}）の外を指しています。リポジトリの中に置いて相対パスで書いてください")
         elif not target.is_file():
             yield Problem(where, f"資料のファイル「{attachment.file}」がありません（{directory} からの相対パスで書きます）")

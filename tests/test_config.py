@@ -97,4 +97,4 @@ def test_bad_configuration_is_exit_2_naming_the_file_and_key(tmp_path, write, co
 def test_missing_config_option_file(tmp_path, write):
     result = run("lint", "--config", tmp_path / "none.toml", write(TEXT))
     assert result.code == 2
-    assert "none.toml を読み込めません" in result.stderr
+    assert "none.toml を読み込めません（ファイルかディレクトリがありません）" in result.stderr

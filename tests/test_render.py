@@ -377,6 +377,7 @@ def test_an_unreadable_case_cannot_be_forced(tmp_path: Path) -> None:
     assert result.code == 1
     assert result.stdout == ""
     assert "E101" in result.stderr and "--force でも出力できません" in result.stderr
+    assert "シートにできないケースがあるため、何も出力しませんでした（上のエラーを直してください）" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Final, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
-from .errors import ConfigError
+from .errors import ConfigError, os_reason
 
 CONFIG_FILE: Final = "shingikai.toml"
 PYPROJECT: Final = "pyproject.toml"
@@ -114,7 +114,7 @@ def load(path: Path) -> LoadedConfig:
         with path.open("rb") as stream:
             table = tomllib.load(stream)
     except OSError as error:
-        raise ConfigError(f"設定ファイル {path} を読み込めません（{error.strerror}）") from error
+        raise ConfigError(f"設定ファイル {path} を読み込めません（{os_reason(error)}）") from error
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(_toml_problem(path, error)) from error
     if path.name == PYPROJECT:

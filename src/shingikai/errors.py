@@ -1,9 +1,29 @@
 """The error hierarchy. Every error carries a Japanese message meant for the user."""
 
+import errno
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from .findings import Problem
+
+
+_OS_REASONS: Final = {
+    errno.ENOENT: "ファイルかディレクトリがありません",
+    errno.EACCES: "権限がありません",
+    errno.EPERM: "権限がありません",
+    errno.EISDIR: "ディレクトリです",
+    errno.ENOTDIR: "途中にディレクトリでないものがあります",
+    errno.EEXIST: "既にあります",
+    errno.ENOSPC: "ディスクに空きがありません",
+    errno.EROFS: "読み取り専用です",
+    errno.ELOOP: "シンボリックリンクが循環しています",
+    errno.ENAMETOOLONG: "名前が長すぎます",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why the system refused, in Japanese (the system's own words only for rare cases)."""
+    return _OS_REASONS.get(error.errno or 0) or f"システムのエラー: {error.strerror or error}"
 
 
 class ShingikaiError(Exception):

@@ -39,7 +39,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from .config import LoadedConfig
-from .errors import Blocked, InputError, RenderError
+from .errors import Blocked, InputError, RenderError, os_reason
 from .files import write_whole
 from .findings import Severity
 from .linter import Job, inspect, repository_root
@@ -189,7 +189,7 @@ class Destination:
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise RenderError(f"出力先のディレクトリ {directory} を作れません（{error.strerror}）") from error
+            raise RenderError(f"出力先のディレクトリ {directory} を作れません（{os_reason(error)}）") from error
 
 
 def write_atomic(target: Path, text: str) -> None:
@@ -197,7 +197,7 @@ def write_atomic(target: Path, text: str) -> None:
     try:
         write_whole(target, text, replace=True)
     except OSError as error:
-        raise RenderError(f"{target} に書き出せません（{error.strerror}）") from error
+        raise RenderError(f"{target} に書き出せません（{os_reason(error)}）") from error
 
 
 def write_stdout(text: str) -> None:
@@ -241,6 +241,9 @@ def admit(jobs: Iterable[Job], *, force: bool, notify: Callable[[str], None]) ->
             cases.append(Publishable(Path(job.path), job.config, inspection.case, lines if has_errors else ()))
     if unreadable:
         raise InputError("読み込めないファイルがあるため、何も出力しませんでした")
+    if blocked and force:
+        # Only a case that could not be read at all blocks a forced render.
+        raise Blocked("シートにできないケースがあるため、何も出力しませんでした（上のエラーを直してください）")
     if blocked:
         raise Blocked("検査エラーのあるケースがあるため、何も出力しませんでした（エラーを直すか、--force でエラーの一覧を載せて出力します）")
     return cases

@@ -33,7 +33,7 @@ from pydantic import BaseModel
 
 from . import vocabulary as v
 from .config import CONFIG_FILE, Config
-from .errors import ShingikaiError
+from .errors import ShingikaiError, os_reason
 from .files import write_whole
 from .model import ActionSection, Case, Provision
 from .schema import render as render_schema
@@ -109,7 +109,7 @@ def init(directory: Path) -> list[Path]:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise ShingikaiError(f"ディレクトリ {path.parent} を作成できません（{error.strerror}）") from error
+            raise ShingikaiError(f"ディレクトリ {path.parent} を作成できません（{os_reason(error)}）") from error
         create(path, text)
     return targets
 
@@ -135,7 +135,7 @@ def create(path: Path, text: str) -> None:
     except FileNotFoundError as error:
         raise ShingikaiError(f"{path} を書き込めません（ディレクトリ {path.parent} がありません）") from error
     except OSError as error:
-        raise ShingikaiError(f"{path} を書き込めません（{error.strerror}）") from error
+        raise ShingikaiError(f"{path} を書き込めません（{os_reason(error)}）") from error
 
 
 # --- shingikai.toml: generated from the Config model, so the defaults cannot drift.

@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 from typing import Final
 
-from .errors import CodedProblem, InputError, UnreadableCase
+from .errors import CodedProblem, InputError, UnreadableCase, os_reason
 from .findings import Problem, Span
 from .registry import declare
 
@@ -78,7 +78,7 @@ def read_source(path: str | Path) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
-        raise InputError(f"{path}: 読み込めません（{error.strerror}）") from error
+        raise InputError(f"{path}: 読み込めません（{os_reason(error)}）") from error
     try:
         status = os.fstat(fd)
         if not stat.S_ISREG(status.st_mode):
@@ -91,7 +91,7 @@ def read_source(path: str | Path) -> bytes:
             wanted -= len(chunk)
         raw = b"".join(chunks)
     except OSError as error:
-        raise InputError(f"{path}: 読み込めません（{error.strerror}）") from error
+        raise InputError(f"{path}: 読み込めません（{os_reason(error)}）") from error
     finally:
         os.close(fd)
     if len(raw) > MAX_BYTES:

@@ -141,6 +141,7 @@ def test_a_render_that_fails_midway_writes_nothing(tmp_path: Path) -> None:
     result = run("render", "--templates", templates, CASES, "-o", output)
     assert result.code == 2
     assert "テンプレート index.html.j2 を出力できません" in result.stderr
+    assert f"{templates / 'index.html.j2'} の 1 行目: ない値を使っています" in result.stderr
     assert not output.exists() or list(output.iterdir()) == []
 
 

@@ -115,6 +115,18 @@ def _environment(output_format: str, templates: Path | None) -> SandboxedEnviron
     return environment
 
 
+def _template_line(error: Exception) -> str:
+    """「file の N 行目: 」 of the template line that failed (Jinja gives the traceback frames
+    of templates their source file and line), or "" when no template frame is found."""
+    where = ""
+    frame = error.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_code.co_filename.endswith(".j2"):
+            where = f"{frame.tb_frame.f_code.co_filename} の {frame.tb_lineno} 行目: "
+        frame = frame.tb_next
+    return where
+
+
 class Renderer:
     """One output format's templates: a sheet or the index to text."""
 
@@ -137,7 +149,10 @@ class Renderer:
             where = f"{error.filename or error.name}:{error.lineno}"
             raise RenderError(f"テンプレート {where} の書き方が正しくありません（{error.message}）") from error
         except jinja2.TemplateError as error:
-            raise RenderError(f"テンプレート {name} を出力できません（{error.message}）") from error
+            detail = error.message
+            if isinstance(error, jinja2.UndefinedError):
+                detail = f"ない値を使っています: {detail}"
+            raise RenderError(f"テンプレート {name} を出力できません（{_template_line(error)}{detail}）") from error
 
     def file_name(self, stem: str) -> str:
         return f"{stem}.{self.format}"

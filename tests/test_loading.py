@@ -5,7 +5,9 @@ from __future__ import annotations
 import codecs
 import time
 
-from conftest import EXAMPLE, lint_json, run
+import pytest
+
+from conftest import EXAMPLE, MINIMAL, lint_json, run
 
 
 def findings(path):
@@ -21,6 +23,26 @@ def test_syntax_error_at_the_parser_position_names_where_the_construct_started(w
     assert (finding["line"], finding["column"], finding["code"]) == (3, 1, "E101")
     assert "`[` に対応する `]` がありません" in finding["message"]
     assert "2 行 8 列から" in finding["message"]
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "message"),
+    [
+        ("  recipient：株式会社A", 12, "キーの後の「：」が全角です。半角の「: 」（コロンと空白）にしてください"),
+        ("  recipient:株式会社A", 12, "「:」の後に空白がありません。「キー: 値」のように「: 」と書いてください"),
+        ("\u3000recipient: 株式会社A", 1, "字下げに全角の空白があります。半角の空白で字下げしてください"),
+    ],
+)
+def test_japanese_typing_slips_are_named_on_their_own_line(write, line, column, message):
+    """The parser stops a line later (at `media`), in its own terms; the slip is on line 12."""
+    path = write(MINIMAL.replace("  recipient: 株式会社A", line))
+    [finding] = lint_json(path).json()["findings"]
+    assert (finding["line"], finding["column"], finding["code"], finding["message"]) == (
+        12,
+        column,
+        "E101",
+        f"YAML の構文エラー: {message}",
+    )
 
 
 def test_tab_indentation_is_a_syntax_error_in_japanese(write):

@@ -36,7 +36,8 @@ SYNTAX_ERROR = declare(
 
     ## なぜ問題か
     構文の誤りがあると、どの項目がどの値なのかが決まらず、以降の検査も出力もできません。
-    多いのは、字下げのずれ、タブ文字による字下げ、`: ` を含む値を引用符で囲んでいないことです。
+    多いのは、字下げのずれ、タブ文字や全角の空白による字下げ、全角の「：」や空白のない「:」、
+    `: ` を含む値を引用符で囲んでいないことです。
 
     ## 違反例
     ```yaml
@@ -321,7 +322,7 @@ def parse(text: str) -> Document:
         finally:
             composer.dispose()
     except yaml.MarkedYAMLError as error:
-        raise _syntax_problem(error) from error
+        raise _syntax_problem(error, text) from error
     except yaml.reader.ReaderError as error:
         # libyaml counts this position in bytes of the UTF-8 text, not in characters.
         index = len(text.encode("utf-8")[: error.position].decode("utf-8", errors="ignore"))
@@ -367,7 +368,30 @@ _SYNTAX_MESSAGES: Final = (
 )
 
 
-def _syntax_problem(error: yaml.MarkedYAMLError) -> UnreadableCase:
+# Slips of Japanese typing that break a `key: value` line; the parser reports them a line
+# or so later and in its own terms. Patterns of an error path: compiled when needed.
+_SLIPS: Final = (
+    (r"^ *[A-Za-z_][A-Za-z0-9_]* *(：)", "キーの後の「：」が全角です。半角の「: 」（コロンと空白）にしてください"),
+    (r"^ *(?:- )?[A-Za-z_][A-Za-z0-9_]*(:)[^ \t\r\n]", "「:」の後に空白がありません。「キー: 値」のように「: 」と書いてください"),
+    (r"^ *(\u3000)", "字下げに全角の空白があります。半角の空白で字下げしてください"),
+)
+# How many lines before the parser's position a slip is looked for.
+_SLIP_WINDOW: Final = 3
+
+
+def _typing_slip(text: str, line: int) -> tuple[Span, str] | None:
+    """The last slip of `_SLIPS` on the lines up to `line` (0-based) and a few before it."""
+    lines = text.splitlines()[max(0, line - _SLIP_WINDOW) : line + 1]
+    first = max(0, line - _SLIP_WINDOW)
+    for offset in range(len(lines) - 1, -1, -1):
+        for pattern, message in _SLIPS:
+            found = re.search(pattern, lines[offset])
+            if found:
+                return Span.point(first + offset + 1, found.start(1) + 1), message
+    return None
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> UnreadableCase:
     mark = error.problem_mark or error.context_mark
     span = Span.point(mark.line + 1, mark.column + 1) if mark else Span.point(1, 1)
     problem = error.problem or ""
@@ -375,6 +399,9 @@ def _syntax_problem(error: yaml.MarkedYAMLError) -> UnreadableCase:
         return _fatal(TOO_LARGE.code, span, "入れ子が深すぎます。付議案件シートに必要な深さを大きく超えています")
     if "expected a single document" in (error.context or ""):
         return _fatal(NOT_A_CASE.code, span, "YAML の文書が二つ以上あります。1 ファイルに 1 件（`---` で区切らない）にしてください")
+    slip = _typing_slip(text, mark.line) if mark is not None else None
+    if slip is not None:
+        return _fatal(SYNTAX_ERROR.code, slip[0], f"YAML の構文エラー: {slip[1]}")
     context = error.context_mark
     # The parser stops where the text stops making sense; the construct it was reading
     # (an unclosed `[`, a quoted string) often starts earlier.

@@ -41,6 +41,13 @@ def test_unknown_key_written_as_the_sheet_label_suggests_the_key(write):
     assert found == [(15, 3, "E202", "不明なキー「外部提供先の概要」です。「recipient」（外部提供先の概要）の誤りではありませんか")]
 
 
+def test_a_one_letter_key_is_not_taken_for_a_part_of_a_longer_one(write):
+    _, found = lint_text(write, MINIMAL + "a: x\n")
+    [(line, column, code, message)] = found
+    assert (line, column, code) == (22, 1, "E202")
+    assert message.startswith("不明なキー「a」です。ここに書けるキー: version、kind、")
+
+
 def test_section_key_at_the_top_level_says_where_it_belongs(write):
     _, found = lint_text(write, MINIMAL + "recipient_controls: x\n")
     assert found == [(22, 1, "E202", "不明なキー「recipient_controls」です。「recipient_controls」は external_provision の中に書くキーです（字下げを確認してください）")]

@@ -19,8 +19,10 @@ def nearest(word: str, candidates: Iterable[str], aliases: Mapping[str, str] | N
     spellings.update(aliases or {})
     best, best_score = None, _CUTOFF
     for spelling, candidate in spellings.items():
-        if word in spelling or spelling in word:
-            # 電話 → 電話番号: a part of the right word is the likeliest slip.
+        shorter = min(word, spelling, key=len)
+        if (word in spelling or spelling in word) and (len(shorter) >= 2 or not shorter.isascii()):
+            # 電話 → 電話番号, 紙 → 紙媒体: a part of the right word is the likeliest slip
+            # (but one Latin letter is part of too many words to say which).
             score = 0.9 + 0.1 * min(len(word), len(spelling)) / max(len(word), len(spelling))
         else:
             score = SequenceMatcher(None, word, spelling).ratio()

@@ -127,6 +127,8 @@ class ReasonPart:
 class NoticeView:
     """The 通知 row of one section: 有 with timing and method, or 無 with the 理由."""
 
+    method_caption: ClassVar[str] = "（方法）"
+    reason_caption: ClassVar[str] = "（理由）"
     section: str
     given: tuple[Mark, Mark]
     timing: tuple[Mark, ...] = ()
@@ -155,6 +157,8 @@ class AttachmentView:
 
 @dataclass(frozen=True, slots=True)
 class Sheet:
+    # The warning above the findings of a sheet rendered with --force.
+    banner: ClassVar[str] = "このシートには検査エラーがあります（--force で出力したものです）。審議会に出す前に直してください。"
     heading: str
     label: str
     title: str

@@ -30,7 +30,7 @@ SEED = "shingikai-bench-v1"
 
 # The sheet's items in the sheet's order, from the package's own vocabulary table (the
 # enums the model accepts); they are part of the stamp, so a change regenerates the sets.
-from shingikai.vocabulary import ITEMS  # noqa: E402
+from shingikai.model.vocabulary import ITEMS  # noqa: E402
 
 COMMON_ITEMS = ("氏名", "住所", "生年月日", "性別", "電話番号", "年齢", "識別番号", "口座情報")
 OTHER_ITEMS = (

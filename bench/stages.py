@@ -22,9 +22,12 @@ from typing import Any
 
 import yaml
 
-from shingikai import linter, registry
-from shingikai.config import ConfigResolver
-from shingikai.reporters import REPORTERS, Totals
+from shingikai.lint import pipeline as linter
+from shingikai.lint import suppression
+from shingikai.lint.config import ConfigResolver
+from shingikai.reporters import REPORTERS
+from shingikai.reporters.base import Totals
+from shingikai.rules import CHECKS
 
 TEXT_RULES = ("W402", "W403", "W404", "W405", "W406")
 spent: dict[str, float] = defaultdict(float)
@@ -47,10 +50,7 @@ def timed(bucket: dict[str, float], name: str, function: Callable[..., Any]) -> 
 def instrument() -> None:
     for name, attribute in (("read", "read_source"), ("decode", "decode"), ("parse", "parse"), ("model", "validate")):
         setattr(linter, attribute, timed(spent, name, getattr(linter, attribute)))
-    rules = tuple(rule._replace(check=timed(per_rule, rule.code, rule.check)) for rule in registry.checks())
-    from shingikai import suppression
-
-    suppression.checks = lambda: rules  # type: ignore[assignment]
+    suppression.CHECKS = tuple(rule._replace(check=timed(per_rule, rule.code, rule.check)) for rule in CHECKS)
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from shingikai.vocabulary import ITEM_GROUPS, ITEMS
+from shingikai.model.vocabulary import ITEM_GROUPS, ITEMS
 
 from conftest import CASES, EXAMPLE, EXAMPLE_BASES, dump, overlay, run
 

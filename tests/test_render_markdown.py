@@ -12,7 +12,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from shingikai.vocabulary import ITEM_GROUPS, ITEMS
+from shingikai.model.vocabulary import ITEM_GROUPS, ITEMS
 
 from conftest import CASES, EXAMPLE, EXAMPLE_BASES, dump, run
 

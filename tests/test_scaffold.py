@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from shingikai.config import Config, load
+from shingikai.lint.config import load
+from shingikai.model.settings import Config
 
 from conftest import REPO, dump, lint_json, run
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from shingikai import vocabulary
+from shingikai.model import vocabulary
 
 from conftest import AS_SUBMITTED, CASES, REPO, dump, lint_json, overlay, run
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from typing import Any
 
 from ..findings import Problem
-from ..model import SECTIONS
-from ..registry import Subject, rule
-from ..vocabulary import BASIS_BY_SECTION, BASIS_BY_VALUE, OTHER_BASIS, OTHER_MEDIUM
+from ..loading.document import DataPath
+from ..model.case import NOTICE_SECTIONS, SECTIONS, NoticeGiven, NoticeWithheld, Proviso, is_blank
+from ..model.vocabulary import BASIS_BY_SECTION, BASIS_BY_VALUE, OTHER_BASIS, OTHER_MEDIUM
+from .registry import Subject, rule
 
 
 def _normalized(text: str) -> str:
@@ -164,6 +166,116 @@ def section_without_items(subject: Subject) -> Iterator[Problem]:
                 subject.document.missing_span(where),
                 f"{key} に項目がありません。items（項目表）か other_items（その他の項目）に一つ以上書いてください",
             )
+
+
+def _notices(subject: Subject, given: str) -> Iterator[tuple[DataPath, dict[str, Any]]]:
+    """The path and data of each notice written with `given` (有 or 無), as the file has it:
+    these rules read the document, so they report whatever else is wrong with the file."""
+    for section in NOTICE_SECTIONS:
+        data = subject.document.data.get(section)
+        notice = data.get("notice") if isinstance(data, dict) else None
+        if isinstance(notice, dict) and notice.get("given") == given:
+            yield (section, "notice"), notice
+
+
+def _absent(subject: Subject, path: DataPath, title: str | None, need: str) -> Problem:
+    """A problem about the missing or empty value at `path`."""
+    dotted = ".".join(map(str, path))
+    state = "空です" if subject.document.has(path) else "ありません"
+    return Problem(subject.document.missing_span(path), f"{title}（{dotted}）が{state}。{need}")
+
+
+def _mixed(subject: Subject, path: DataPath, given: str) -> Problem:
+    key = str(path[-1])
+    own = "無" if key in NoticeWithheld.model_fields else "有"
+    return Problem(
+        subject.at(*path),
+        f"通知 {given} の欄に「{key}」は書けません（通知 {own} の項目です）。given と内容のどちらが正しいか見直してください",
+    )
+
+
+_PROVISO_NEED = "通知 無 には、ただし書を適用する理由（risk と necessity）が必要です"
+_GIVEN_NEED = "通知 有 には、時期（事前・事後）と方法が必要です"
+
+
+@rule("E305", "通知 無 のただし書の理由がない", needs_case=False)
+def proviso_missing(subject: Subject) -> Iterator[Problem]:
+    """
+    ## 何を検査するか
+    通知を 無 とした欄に、条例のただし書を適用する理由の二つの部分、
+    `proviso.risk`（漏えいリスクが十分に低減されていること）と `proviso.necessity`（必要性）が両方あるか。
+    外部提供は条例第13条第5項、目的外利用は第12条第5項のただし書です（条文は設定の ruleset による）。
+
+    ## なぜ問題か
+    本人への通知を省けるのは、ただし書の要件を満たすと説明できる場合だけです。
+    理由の欠けたシートは、審議会が通知不要を判断する材料を欠いています。
+
+    ## 違反例
+    ```yaml
+    external_provision:
+      notice:
+        given: 無
+        proviso:
+          risk: 閉域ネットワークを介しており、漏えいリスクは十分に低減されている。
+    ```
+
+    ## 修正例
+    ```yaml
+    external_provision:
+      notice:
+        given: 無
+        proviso:
+          risk: 閉域ネットワークを介しており、漏えいリスクは十分に低減されている。
+          necessity: 業務の効率化を図るため、本件の必要性は高い。
+    ```
+    """
+    for path, notice in _notices(subject, "無"):
+        proviso = notice.get("proviso")
+        if is_blank(proviso):
+            yield _absent(subject, (*path, "proviso"), NoticeWithheld.model_fields["proviso"].title, _PROVISO_NEED)
+        elif isinstance(proviso, dict):
+            for key, field in Proviso.model_fields.items():
+                if is_blank(proviso.get(key)):
+                    yield _absent(subject, (*path, "proviso", key), field.title, _PROVISO_NEED)
+
+
+@rule("E306", "通知 有 の時期・方法がない、または 有 と 無 の混在", needs_case=False)
+def notice_shape(subject: Subject) -> Iterator[Problem]:
+    """
+    ## 何を検査するか
+    通知を 有 とした欄に `timing`（事前・事後）と `method`（方法）があるか。
+    また、有 の欄に `proviso` が、無 の欄に `timing` や `method` が書かれていないか。
+
+    ## なぜ問題か
+    シートの通知欄は 有 なら時期と方法、無 なら理由のどちらか一方です。両方が混ざったシートは、
+    本人に通知するのかしないのかが読み取れません。
+
+    ## 違反例
+    ```yaml
+    external_provision:
+      notice:
+        given: 有
+        method: 本人へ送付した。
+    ```
+
+    ## 修正例
+    ```yaml
+    external_provision:
+      notice:
+        given: 有
+        timing: 事後
+        method: 本人へ送付した。
+    ```
+    """
+    for given, model in (("有", NoticeGiven), ("無", NoticeWithheld)):
+        for path, notice in _notices(subject, given):
+            for key in notice:
+                if key not in model.model_fields and key in NoticeGiven.model_fields | NoticeWithheld.model_fields:
+                    yield _mixed(subject, (*path, key), given)
+            if given == "有":
+                for key in ("timing", "method"):
+                    if is_blank(notice.get(key)):
+                        yield _absent(subject, (*path, key), NoticeGiven.model_fields[key].title, _GIVEN_NEED)
 
 
 @rule("E307", "その他の媒体 と具体的な形態の食い違い")

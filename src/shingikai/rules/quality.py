@@ -7,12 +7,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Final
 
-from ..document import TextScalar
 from ..findings import Problem
-from ..linter import attachment_target
-from ..model import ActionSection
-from ..registry import Subject, rule
-from ..vocabulary import OPERATIONS
+from ..loading.document import TextScalar
+from ..model.case import ActionSection
+from ..model.vocabulary import OPERATIONS
+from ..repository import attachment_target
+from .registry import Subject, rule
 
 # How a title names each basis.
 _TITLE_WORDS: Final = {

@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterator
 from typing import Final
 
-from ..eras import date_problems
 from ..findings import Problem
-from ..registry import Subject, rule
+from ..model.eras import date_problems
+from .registry import Subject, rule
 
 
 def _problem(subject: Subject, start: int, end: int, message: str) -> Problem:

@@ -303,3 +303,6 @@ class Case(SheetModel):
 
 ACTION_SECTIONS = ("indirect_collection", "secondary_use", "external_provision", "record_items")
 SECTIONS = (*ACTION_SECTIONS, "linkage")
+# The sections with a 通知 row, and the keys by which a notice's two shapes differ.
+NOTICE_SECTIONS = ("indirect_collection", "secondary_use", "external_provision")
+NOTICE_SHAPE_KEYS = frozenset(NoticeGiven.model_fields) ^ frozenset(NoticeWithheld.model_fields)

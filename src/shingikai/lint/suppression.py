@@ -8,10 +8,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from ..findings import Finding
+from ..loading.document import Document, LineIndex
+from ..rules import CHECKS
+from ..rules.registry import Rule, matches
 from .config import LoadedConfig
-from .document import Document, LineIndex
-from .findings import Finding
-from .registry import Rule, checks, matches
 
 # Compiled (and cached) by `re` on first use: most files hold no directive.
 _DIRECTIVE = r"(?m)(?:^|(?<=\s))#\s*shingikai:\s*(ignore|ignore-file)\[([^\]\n]*)\]"
@@ -98,4 +99,4 @@ def _selected(code: str, select: tuple[str, ...], ignored: tuple[str, ...]) -> b
 
 @lru_cache(maxsize=64)
 def _enabled_checks(select: tuple[str, ...], ignored: tuple[str, ...]) -> tuple[Rule, ...]:
-    return tuple(rule for rule in checks() if _selected(rule.code, select, ignored))
+    return tuple(rule for rule in CHECKS if _selected(rule.code, select, ignored))

@@ -9,80 +9,21 @@ Searched from each linted path upwards: `shingikai.toml`, or `[tool.shingikai]` 
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import ValidationError
 
-from .errors import ConfigError, os_reason
+from ..errors import ConfigError, os_reason
+from ..model.settings import DEFAULT_CONFIG, Config, LintSettings
+from ..rules import RULES
 
 CONFIG_FILE: Final = "shingikai.toml"
 PYPROJECT: Final = "pyproject.toml"
 
 
-class _Settings(BaseModel):
-    # Validators are built when a configuration file is first validated: most runs have
-    # none and use the defaults, which are constructed (they are ours), not validated.
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True, defer_build=True)
-
-
-class Articles(_Settings):
-    """The ruleset: the ordinance's article for each basis and notice provision."""
-
-    本人外収集: str = "条例第8条第2項第6号"
-    目的外利用: str = "条例第12条第2項第4号"
-    外部提供: str = "条例第13条第2項第4号"
-    記録項目: str = "条例第14条第2項"
-    結合: str = "条例第15条第1項第2号"
-    目的外利用の通知: str = "条例第12条第5項"
-    外部提供の通知: str = "条例第13条第5項"
-    # No seed sheet shows it: while empty, the 通知 無 理由 names the provision in words.
-    本人外収集の通知: str = ""
-    緊急の外部提供: str = "条例第13条第4項"
-
-    def basis(self, value: str) -> str:
-        """The article of a basis (`外部提供` → 条例第13条第2項第4号)."""
-        return str(getattr(self, value))
-
-    def notice(self, basis: str) -> str:
-        """The notice provision of a section's basis, or "" when the ruleset has none."""
-        return str(getattr(self, f"{basis}の通知", ""))
-
-
-class LintSettings(_Settings):
-    select: list[str] = []
-    ignore: list[str] = []
-    strict: bool = False
-    per_file_ignores: dict[str, list[str]] = Field({}, alias="per-file-ignores")
-
-    @field_validator("select", "ignore")
-    @classmethod
-    def _known_codes(cls, selectors: list[str]) -> list[str]:
-        return check_selectors(selectors)
-
-    @field_validator("per_file_ignores")
-    @classmethod
-    def _known_codes_per_file(cls, table: dict[str, list[str]]) -> dict[str, list[str]]:
-        for selectors in table.values():
-            check_selectors(selectors)
-        return table
-
-
-class Config(_Settings):
-    # W404 looks for the name with one ideograph off before its kind (市 of 狛江市).
-    municipality: Annotated[str, StringConstraints(pattern=r"^.+[市町村区都道府県]$")] = "狛江市"
-    ordinance: str = "狛江市個人情報保護条例"
-    council: str = "狛江市個人情報保護審議会"
-    departments: list[str] = []
-    known_names: list[str] = ["松江市", "鯖江市"]
-    articles: Articles = Field(default_factory=Articles.model_construct)
-    lint: LintSettings = Field(default_factory=LintSettings.model_construct)
-
-
 def check_selectors(selectors: list[str]) -> list[str]:
     """Upper-cased selectors, each a code or a prefix of at least one code."""
-    from .registry import all_rules
-
-    codes = [r.code for r in all_rules()]
+    codes = [r.code for r in RULES]
     normalized = [s.strip().upper() for s in selectors]
     unknown = [s for s in normalized if not s or not any(code.startswith(s) for code in codes)]
     if unknown:
@@ -100,7 +41,7 @@ class LoadedConfig(NamedTuple):
         return self.source.parent if self.source else None
 
 
-DEFAULT = LoadedConfig(Config.model_construct(), None)
+DEFAULT = LoadedConfig(DEFAULT_CONFIG, None)
 
 # Error-path patterns stay source, compiled (and cached) by `re` when an error needs them.
 _TOML_POSITION = r"\(at line (\d+), column (\d+)\)"
@@ -141,10 +82,34 @@ def _toml_problem(path: Path, error: Exception) -> str:
 
 def _validate(table: dict[str, Any], path: Path) -> Config:
     try:
-        return Config.model_validate(table)
+        config = Config.model_validate(table)
     except ValidationError as error:
         lines = [_describe(detail) for detail in error.errors(include_url=False)]
         raise ConfigError(f"設定ファイル {path} に誤りがあります:\n" + "\n".join(lines)) from error
+    return config.model_copy(update={"lint": _with_known_codes(config.lint, path)})
+
+
+def _with_known_codes(settings: LintSettings, path: Path) -> LintSettings:
+    """The lint settings with their selectors upper-cased, each naming a known code."""
+    problems: list[str] = []
+
+    def checked(key: str, selectors: list[str]) -> list[str]:
+        try:
+            return check_selectors(selectors)
+        except ValueError as error:
+            problems.append(f"  {key}: {error}")
+            return selectors
+
+    update = {
+        "select": checked("lint.select", settings.select),
+        "ignore": checked("lint.ignore", settings.ignore),
+        "per_file_ignores": {
+            glob: checked(f"lint.per-file-ignores.{glob}", codes) for glob, codes in settings.per_file_ignores.items()
+        },
+    }
+    if problems:
+        raise ConfigError(f"設定ファイル {path} に誤りがあります:\n" + "\n".join(problems))
+    return settings.model_copy(update=update)
 
 
 _EXPECTED: Final = {
@@ -161,8 +126,6 @@ def _describe(detail: Any) -> str:
     kind = detail["type"]
     if kind == "extra_forbidden":
         return f"  {key}: 不明なキーです"
-    if kind == "value_error":
-        return f"  {key}: {detail['ctx']['error']}"
     if kind == "string_pattern_mismatch":
         return f"  {key}: 自治体名は 市・町・村・区・都・道・府・県 まで書いてください（例: 狛江市）"
     return f"  {key}: {_EXPECTED.get(kind, '正しい形式')}で書いてください"

@@ -15,117 +15,22 @@ import yaml
 from yaml.cyaml import CParser
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import CodedProblem, UnreadableCase
-from .findings import Problem, Span
-from .registry import declare
+from ..errors import CodedProblem, UnreadableCase
+from ..findings import Problem, Span
 from .source import TOO_LARGE
 
 PathKey = str | int
-Path = tuple[PathKey, ...]
+DataPath = tuple[PathKey, ...]
 
 MAX_DEPTH: Final = 32
 # Values produced, counting every expansion of an alias.
 MAX_VALUES: Final = 50_000
 
-SYNTAX_ERROR = declare(
-    "E101",
-    "YAML の構文エラー",
-    """
-    ## 何を検査するか
-    ファイルが YAML として読めるか。読めない場合は、構文解析器が止まった位置と理由を示します。
-
-    ## なぜ問題か
-    構文の誤りがあると、どの項目がどの値なのかが決まらず、以降の検査も出力もできません。
-    多いのは、字下げのずれ、タブ文字や全角の空白による字下げ、全角の「：」や空白のない「:」、
-    `: ` を含む値を引用符で囲んでいないことです。
-
-    ## 違反例
-    ```yaml
-    title: 外部提供について
-    bases: [外部提供, 結合
-    ```
-
-    ## 修正例
-    ```yaml
-    title: 外部提供について
-    bases: [外部提供, 結合]
-    ```
-    """,
-)
-
-DUPLICATE_KEY = declare(
-    "E102",
-    "キーの重複",
-    """
-    ## 何を検査するか
-    同じマッピングの中に同じキーが二度書かれていないか。二つの位置を示します。
-
-    ## なぜ問題か
-    一般的な YAML の読み込みは、重複したキーの後の方を黙って採用し、前の方を捨てます。
-    書いたはずの内容がシートから消えても誰も気付きません。本ツールは最初の方を採用して検査を続けます。
-
-    ## 違反例
-    ```yaml
-    remarks: 前回の審議会で継続審議となった。
-    remarks: 資料を差し替えた。
-    ```
-
-    ## 修正例
-    ```yaml
-    remarks: |
-      前回の審議会で継続審議となった。
-      資料を差し替えた。
-    ```
-    """,
-)
-
-NOT_A_CASE = declare(
-    "E104",
-    "ケースとして読めないファイル",
-    """
-    ## 何を検査するか
-    ファイルが空でないこと、YAML の文書が一つだけであること、最上位がマッピング（`キー: 値` の並び）であること。
-
-    ## なぜ問題か
-    付議案件シート 1 件が 1 ファイルです。空のファイルや複数の文書（`---` で区切ったもの）、
-    リストだけのファイルは、どのシートとして扱えばよいか決まりません。
-
-    ## 違反例
-    ```yaml
-    - 外部提供
-    - 結合
-    ```
-
-    ## 修正例
-    ```yaml
-    bases: [外部提供, 結合]
-    ```
-    """,
-)
-
-FOREIGN_TAG = declare(
-    "E105",
-    "使えないタグ",
-    """
-    ## 何を検査するか
-    `!!python/object` や `!独自タグ` のように、文字列・数・真偽値・リスト・マッピング以外を作るタグが
-    使われていないか。タグの付いた値は決して組み立てません（読み込むだけでプログラムが動くことはありません）。
-
-    ## なぜ問題か
-    ケースファイルは多くの課から集まり、公開されるシートになります。オブジェクトを作るタグは
-    読み込むだけで任意の処理を実行させる攻撃に使われ、シートの内容としても意味を持ちません。
-
-    ## 違反例
-    ```yaml
-    title: !!python/object/apply:os.system [echo 危険]
-    ```
-
-    ## 修正例
-    ```yaml
-    title: 外部提供について
-    ```
-    """,
-)
+# The codes of this stage; their documentation is in rules/file.py.
+SYNTAX_ERROR: Final = "E101"
+DUPLICATE_KEY: Final = "E102"
+NOT_A_CASE: Final = "E104"
+FOREIGN_TAG: Final = "E105"
 
 _CORE = "tag:yaml.org,2002:"
 _STR, _NULL, _BOOL, _INT = _CORE + "str", _CORE + "null", _CORE + "bool", _CORE + "int"
@@ -157,7 +62,7 @@ class Location(NamedTuple):
 class TextScalar(NamedTuple):
     """A string value and where its source text lies."""
 
-    path: Path
+    path: DataPath
     value: str
     start: int
     end: int
@@ -175,7 +80,7 @@ class Document:
     # Non-fatal problems found while reading (duplicate keys).
     problems: tuple[CodedProblem, ...] = ()
 
-    def _nodes(self, path: Path) -> tuple[int, Node | None, Node]:
+    def _nodes(self, path: DataPath) -> tuple[int, Node | None, Node]:
         """How many parts of `path` exist, and the key and value nodes of the last of them."""
         key: Node | None = None
         node: Node = self.root
@@ -191,15 +96,15 @@ class Document:
                 return depth, key, node
         return len(path), key, node
 
-    def has(self, path: Path) -> bool:
+    def has(self, path: DataPath) -> bool:
         return self._nodes(path)[0] == len(path)
 
-    def location(self, path: Path) -> Location:
+    def location(self, path: DataPath) -> Location:
         """The location of `path`, or of its nearest present ancestor."""
         _, key, node = self._nodes(path)
         return Location(_span(key) if key is not None else None, _span(node))
 
-    def missing_span(self, path: Path) -> Span:
+    def missing_span(self, path: DataPath) -> Span:
         """Where a finding about a missing value points: its key if written empty, else
         the mapping that lacks it."""
         if self.has(path):
@@ -329,15 +234,15 @@ def parse(text: str) -> Document:
         line, column = LineIndex(text).position(index)
         char = f"U+{error.character:04X}" if isinstance(error.character, int) else repr(error.character)
         raise _fatal(
-            SYNTAX_ERROR.code,
+            SYNTAX_ERROR,
             Span.point(line, column),
             f"YAML に書けない制御文字（{char}）があります。削除してください",
         ) from error
     if root is None:
-        raise _fatal(NOT_A_CASE.code, Span.point(1, 1), "ファイルが空です。付議案件シートの内容を書いてください")
+        raise _fatal(NOT_A_CASE, Span.point(1, 1), "ファイルが空です。付議案件シートの内容を書いてください")
     if not isinstance(root, MappingNode):
         raise _fatal(
-            NOT_A_CASE.code,
+            NOT_A_CASE,
             _span(root),
             "最上位は「キー: 値」の並び（マッピング）にしてください（例: `title: …`）",
         )
@@ -396,12 +301,12 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> UnreadableCase:
     span = Span.point(mark.line + 1, mark.column + 1) if mark else Span.point(1, 1)
     problem = error.problem or ""
     if "maximum nesting depth" in problem:
-        return _fatal(TOO_LARGE.code, span, "入れ子が深すぎます。付議案件シートに必要な深さを大きく超えています")
+        return _fatal(TOO_LARGE, span, "入れ子が深すぎます。付議案件シートに必要な深さを大きく超えています")
     if "expected a single document" in (error.context or ""):
-        return _fatal(NOT_A_CASE.code, span, "YAML の文書が二つ以上あります。1 ファイルに 1 件（`---` で区切らない）にしてください")
+        return _fatal(NOT_A_CASE, span, "YAML の文書が二つ以上あります。1 ファイルに 1 件（`---` で区切らない）にしてください")
     slip = _typing_slip(text, mark.line) if mark is not None else None
     if slip is not None:
-        return _fatal(SYNTAX_ERROR.code, slip[0], f"YAML の構文エラー: {slip[1]}")
+        return _fatal(SYNTAX_ERROR, slip[0], f"YAML の構文エラー: {slip[1]}")
     context = error.context_mark
     # The parser stops where the text stops making sense; the construct it was reading
     # (an unclosed `[`, a quoted string) often starts earlier.
@@ -412,8 +317,8 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> UnreadableCase:
     )
     for needle, message in _SYNTAX_MESSAGES:
         if needle in problem:
-            return _fatal(SYNTAX_ERROR.code, span, f"YAML の構文エラー: {message}{since}")
-    return _fatal(SYNTAX_ERROR.code, span, f"YAML の構文エラーです（構文解析器の報告: {problem}）{since}")
+            return _fatal(SYNTAX_ERROR, span, f"YAML の構文エラー: {message}{since}")
+    return _fatal(SYNTAX_ERROR, span, f"YAML の構文エラーです（構文解析器の報告: {problem}）{since}")
 
 
 _FOREIGN: Final = object()
@@ -460,7 +365,7 @@ class _Builder:
         # Set once a limit is hit: nothing more is read.
         self.stopped = False
 
-    def value(self, node: Node, path: Path, depth: int, line: int) -> Any:
+    def value(self, node: Node, path: DataPath, depth: int, line: int) -> Any:
         """The value of `node` at `path`; `line` is its key's line (its own, in a list)."""
         self.remaining -= 1
         if node.__class__ is ScalarNode:
@@ -513,9 +418,9 @@ class _Builder:
 
     def _too_large(self, node: Node, message: str) -> None:
         self.stopped = True
-        self.fatal.append(CodedProblem(TOO_LARGE.code, Problem(_span(node), message)))
+        self.fatal.append(CodedProblem(TOO_LARGE, Problem(_span(node), message)))
 
-    def mapping(self, node: MappingNode, path: Path, depth: int) -> dict[str, Any]:
+    def mapping(self, node: MappingNode, path: DataPath, depth: int) -> dict[str, Any]:
         if node.tag != _MAP:
             self._foreign_tag(node)
         result: dict[str, Any] = {}
@@ -534,7 +439,7 @@ class _Builder:
                 break
         return result
 
-    def _sequence(self, node: SequenceNode, path: Path, depth: int) -> list[Any]:
+    def _sequence(self, node: SequenceNode, path: DataPath, depth: int) -> list[Any]:
         if node.tag != _SEQ:
             self._foreign_tag(node)
         result = []
@@ -548,7 +453,7 @@ class _Builder:
         first = next(k for k, _ in mapping.value if _key_text(k) == key).start_mark
         self.duplicates.append(
             CodedProblem(
-                DUPLICATE_KEY.code,
+                DUPLICATE_KEY,
                 Problem(
                     _span(key_node),
                     f"キー「{key}」が重複しています（最初は {first.line + 1} 行 {first.column + 1} 列）。"
@@ -561,7 +466,7 @@ class _Builder:
         tag = "!!" + node.tag.removeprefix(_CORE) if node.tag.startswith(_CORE) else node.tag
         self.fatal.append(
             CodedProblem(
-                FOREIGN_TAG.code,
+                FOREIGN_TAG,
                 Problem(
                     _span(node),
                     f"タグ「{tag}」は使えません。文字列・数・リスト・マッピングだけで書いてください",

@@ -4,20 +4,18 @@ import os
 import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import lru_cache
 from itertools import chain, islice
-from pathlib import Path
 from typing import Final, NamedTuple
 
+from ..errors import CodedProblem, InputError, UnreadableCase
+from ..findings import Finding
+from ..loading.document import Document, parse
+from ..loading.source import decode, read_source
+from ..model.case import Case
+from ..model.validation import validate
+from ..rules.registry import Subject
 from .config import ConfigResolver, LoadedConfig
-from .document import Document, parse
-from .model import Case
-from .errors import CodedProblem, InputError, UnreadableCase
-from .findings import Finding
-from .registry import Subject
-from .source import decode, read_source
 from .suppression import InlineSuppressions, Selection
-from .validation import validate
 
 CASE_SUFFIXES: Final = (".yaml", ".yml")
 
@@ -80,28 +78,6 @@ def _status(path: str) -> os.stat_result | None:
         return None
 
 
-@lru_cache(maxsize=256)
-def repository_root(directory: str, configured: Path | None) -> Path:
-    """The case repository of files in `directory`: the configuration's directory, else
-    the git work tree, else `directory` itself; resolved."""
-    if configured is not None:
-        return configured.resolve()
-    start = Path(directory).resolve()
-    for candidate in (start, *start.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return start
-
-
-def attachment_target(file: str, directory: Path, root: Path) -> Path | None:
-    """Where an attachment's `file`, written relative to the case file's `directory`, lies;
-    None when it is absolute or leads out of the (resolved) repository `root`."""
-    target = (directory / file).resolve()
-    if Path(file).is_absolute() or not target.is_relative_to(root):
-        return None
-    return target
-
-
 class Inspection(NamedTuple):
     result: FileResult
     # The validated case; when the file has format errors, the repaired one, whose bad
@@ -110,10 +86,10 @@ class Inspection(NamedTuple):
 
 
 def lint_file(job: Job) -> FileResult:
-    return inspect(job).result
+    return examine(job).result
 
 
-def inspect(job: Job) -> Inspection:
+def examine(job: Job) -> Inspection:
     """Lint one file; keep the case for those (render) who go on with it."""
     try:
         raw = read_source(job.path)

@@ -21,10 +21,8 @@ from urllib.parse import quote
 
 from pydantic import BaseModel
 
-from . import vocabulary as v
-from .config import Config
-from .linter import attachment_target
-from .model import (
+from ..model import vocabulary as v
+from ..model.case import (
     ActionSection,
     Case,
     Collection,
@@ -35,6 +33,8 @@ from .model import (
     RecordItems,
     SecondaryUse,
 )
+from ..model.settings import Config
+from ..repository import attachment_target
 
 CHECKED: Final = "■"
 UNCHECKED: Final = "□"

@@ -1,39 +1,26 @@
-"""The one list of codes: every finding's code is registered here with its documentation.
+"""What a rule is: a code, its documentation, and (for a check) a generator of problems.
 
-Codes of the loading stages (E1, E2 and the notice shapes) are *declared* by the module
-that produces them; the ordinance and quality rules are *checks* registered with
-`@rule`. Either way the docstring-like text is the rule's documentation, shown by
-`shingikai rules CODE`, exported to SARIF, and its two examples are tested.
+A check is a function decorated with `@rule`, whose docstring is its documentation; a
+code produced by a loading stage (E1, E2) is `declare`d with its documentation. Either
+way the result is a `Rule` bound to a name in its module, and `rules/__init__.py`
+collects the rules of the modules it imports: there is no registry to forget to fill.
+The documentation is shown by `shingikai rules CODE`, exported to SARIF, and its two
+examples are tested.
 """
 
-from __future__ import annotations
-
-import functools
-import importlib
-import os
 import inspect
+import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import NamedTuple, TYPE_CHECKING
+from types import ModuleType
+from typing import NamedTuple
 
-from .findings import Problem, Severity, Span
-from .model import is_blank
-
-if TYPE_CHECKING:
-    from .config import Config
-    from .document import Document, Path as DataPath
-    from .model import Case
-
-# Modules that declare or register codes; importing them fills the registry.
-_CODE_MODULES = (
-    "shingikai.source",
-    "shingikai.document",
-    "shingikai.validation",
-    "shingikai.rules.ordinance",
-    "shingikai.rules.quality",
-    "shingikai.rules.text",
-)
+from ..findings import Problem, Severity, Span
+from ..loading.document import DataPath, Document
+from ..model.case import Case, is_blank
+from ..model.settings import Config
+from ..repository import repository_root
 
 SECTION_TITLES = ("何を検査するか", "なぜ問題か", "違反例", "修正例")
 _HEADING = re.compile(r"^## (.+)$", re.MULTILINE)
@@ -55,8 +42,6 @@ class Subject(NamedTuple):
     def repository_root(self) -> Path:
         """The case repository: the configuration's directory, else the git work tree,
         else the case file's directory."""
-        from .linter import repository_root
-
         return repository_root(os.path.dirname(os.path.abspath(self.file)), self.configured_root)
 
     @property
@@ -112,51 +97,40 @@ class Rule(NamedTuple):
         return self.section("何を検査するか").split("\n\n", 1)[0]
 
 
-_REGISTRY: dict[str, Rule] = {}
-
-
-def _register(rule: Rule) -> Rule:
-    if rule.code in _REGISTRY:
-        raise ValueError(f"code {rule.code} registered twice")
+def _documented(rule: Rule) -> Rule:
     headings = tuple(_HEADING.findall(rule.doc))
     if headings != SECTION_TITLES:
         raise ValueError(f"{rule.code}: documentation sections {headings} != {SECTION_TITLES}")
-    _REGISTRY[rule.code] = rule
     return rule
 
 
 def declare(code: str, title: str, doc: str) -> Rule:
-    """Register a code produced by a loading stage rather than by a check."""
-    return _register(Rule(code=code, title=title, doc=inspect.cleandoc(doc), needs_case=False))
+    """The documentation of a code that a loading stage produces rather than a check."""
+    return _documented(Rule(code=code, title=title, doc=inspect.cleandoc(doc), needs_case=False))
 
 
-def rule(code: str, title: str, *, needs_case: bool = True, reads: tuple[str, ...] = ()) -> Callable[[Check], Check]:
-    """Register a check; its docstring is its documentation."""
+def rule(code: str, title: str, *, needs_case: bool = True, reads: tuple[str, ...] = ()) -> Callable[[Check], Rule]:
+    """Make a check a rule; its docstring is its documentation."""
 
-    def register(check: Check) -> Check:
+    def make(check: Check) -> Rule:
         doc = inspect.getdoc(check)
         if not doc:
             raise ValueError(f"{code}: a rule needs its documentation as docstring")
-        _register(Rule(code=code, title=title, doc=doc, check=check, needs_case=needs_case, reads=reads))
-        return check
+        return _documented(Rule(code=code, title=title, doc=doc, check=check, needs_case=needs_case, reads=reads))
 
-    return register
-
-
-def all_rules() -> list[Rule]:
-    for module in _CODE_MODULES:
-        importlib.import_module(module)
-    return sorted(_REGISTRY.values(), key=lambda r: r.code)
+    return make
 
 
-@functools.cache
-def checks() -> tuple[Rule, ...]:
-    return tuple(r for r in all_rules() if r.check is not None)
-
-
-def get(code: str) -> Rule | None:
-    all_rules()
-    return _REGISTRY.get(code.upper())
+def collect(*modules: ModuleType) -> tuple[Rule, ...]:
+    """Every rule bound in `modules`, by code; a code defined twice is an error."""
+    found: dict[str, Rule] = {}
+    for module in modules:
+        for value in vars(module).values():
+            if isinstance(value, Rule) and found.get(value.code) is not value:
+                if value.code in found:
+                    raise ValueError(f"code {value.code} defined twice")
+                found[value.code] = value
+    return tuple(sorted(found.values(), key=lambda r: r.code))
 
 
 def matches(code: str, selectors: Iterable[str]) -> bool:

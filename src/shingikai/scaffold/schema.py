@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
-from .model import Case
+from ..model.case import Case
 
 DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 NON_BLANK: Final = {"minLength": 1, "pattern": r"\S"}

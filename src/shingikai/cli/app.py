@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from .errors import Blocked, ShingikaiError
+from ..errors import Blocked, ShingikaiError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 PROGRAM = "shingikai"
@@ -83,7 +83,7 @@ def _unrecognized(parser: argparse.ArgumentParser, extra: Sequence[str]) -> Usag
     options = [word.split("=", 1)[0] for word in extra if word.startswith("-")]
     if not options:
         return UsageError(parser.prog, f"余分な引数 {' '.join(extra)} があります")
-    from .suggest import nearest
+    from ..suggest import nearest
 
     known = [name for action in parser._actions for name in action.option_strings if name.startswith("--")]
     suggestion = nearest(options[0], known)
@@ -97,7 +97,7 @@ def _one_of(choices: Callable[[], Sequence[str]]) -> Callable[[str], str]:
     def accept(value: str) -> str:
         allowed = tuple(choices())
         if value not in allowed:
-            from .suggest import nearest
+            from ..suggest import nearest
 
             suggestion = nearest(value, allowed)
             hint = f"。「{suggestion}」の誤りではありませんか" if suggestion else ""
@@ -109,7 +109,7 @@ def _one_of(choices: Callable[[], Sequence[str]]) -> Callable[[str], str]:
 
 def _selectors(value: str) -> list[str]:
     """`E301,W4` as a list of selectors (codes or code prefixes)."""
-    from .config import check_selectors
+    from ..lint.config import check_selectors
 
     selectors = [part.strip().upper() for part in value.split(",") if part.strip()]
     try:
@@ -119,7 +119,7 @@ def _selectors(value: str) -> list[str]:
 
 
 def _reporter_names() -> Sequence[str]:
-    from .reporters import REPORTERS
+    from ..reporters import REPORTERS
 
     return tuple(REPORTERS)
 
@@ -186,9 +186,10 @@ def lint(
     config: Path | None,
 ) -> int:
     """ケースファイルを検査します。終了コード: 0 問題なし、1 エラー（--strict なら警告も）、2 使い方や読み込みの問題。"""
-    from .config import ConfigResolver
-    from .linter import collect, lint_all, plan
-    from .reporters import REPORTERS, Totals
+    from ..lint.config import ConfigResolver
+    from ..lint.pipeline import collect, lint_all, plan
+    from ..reporters import REPORTERS
+    from ..reporters.base import Totals
 
     resolver = ConfigResolver(config)
     missing: list[str] = []
@@ -229,12 +230,12 @@ def rules(*, code: str | None) -> int:
     from rich.markdown import Markdown
     from rich.table import Table
 
-    from .registry import all_rules, get
+    from ..rules import RULES, get
 
     console = Console(highlight=False)
     if code is None:
         table = Table("コード", "種別", "内容", box=None, pad_edge=False)
-        for rule in all_rules():
+        for rule in RULES:
             table.add_row(rule.code, "エラー" if rule.severity.value == "error" else "警告", rule.title)
         with console.capture() as captured:
             console.print(table)
@@ -254,20 +255,20 @@ def rules(*, code: str | None) -> int:
 
 def schema() -> int:
     """ケースファイルの形式を JSON Schema（draft 2020-12）で表示します。エディタの補完・説明・検査に使います。"""
-    from .schema import render
+    from ..scaffold.schema import render
 
     sys.stdout.write(render())
     return EXIT_OK
 
 
 def _kinds() -> Sequence[str]:
-    from .vocabulary import KINDS
+    from ..model.vocabulary import KINDS
 
     return KINDS
 
 
 def _bases() -> Sequence[str]:
-    from .vocabulary import BASIS_BY_VALUE
+    from ..model.vocabulary import BASIS_BY_VALUE
 
     return tuple(BASIS_BY_VALUE)
 
@@ -293,7 +294,7 @@ def _new_arguments(parser: argparse.ArgumentParser) -> None:
 
 def new(*, kind: str, basis: list[str], output: Path | None) -> int:
     """新しい案件のケースファイルのひな形を、必要な項目をシートの項目名のコメント付きで書き出します。"""
-    from .scaffold import create, skeleton
+    from ..scaffold.skeleton import create, skeleton
 
     text = skeleton(kind, basis)
     if output is None:
@@ -310,7 +311,7 @@ def _init_arguments(parser: argparse.ArgumentParser) -> None:
 
 def init(*, directory: Path) -> int:
     """ケースファイルのリポジトリを作ります: 設定、cases/、JSON Schema、pre-commit と VS Code の設定、README。既にあるファイルは上書きしません。"""
-    from .scaffold import init as create_repository
+    from ..scaffold.repository import init as create_repository
 
     for path in create_repository(directory):
         sys.stdout.write(f"作成: {path}\n")
@@ -319,7 +320,7 @@ def init(*, directory: Path) -> int:
 
 
 def _render_formats() -> Sequence[str]:
-    from .render import FORMATS
+    from ..render.templates import FORMATS
 
     return FORMATS
 
@@ -355,9 +356,10 @@ def render(
     config: Path | None,
 ) -> int:
     """ケースファイルを検査し、付議案件シート（HTML または Markdown）として出力します。終了コード: 0 出力した、1 検査エラーがあり出力しなかった、2 使い方や読み込みの問題。"""
-    from .config import ConfigResolver
-    from .linter import collect, plan
-    from .render import Destination, Renderer, admit, publish
+    from ..lint.config import ConfigResolver
+    from ..lint.pipeline import collect, plan
+    from ..render.publish import Destination, admit, publish
+    from ..render.templates import Renderer
 
     destination = Destination.choose([Path(path) for path in paths], output)
     renderer = Renderer(output_format, templates)

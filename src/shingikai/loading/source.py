@@ -8,69 +8,15 @@ import stat
 from pathlib import Path
 from typing import Final
 
-from .errors import CodedProblem, InputError, UnreadableCase, os_reason
-from .findings import Problem, Span
-from .registry import declare
+from ..errors import CodedProblem, InputError, UnreadableCase, os_reason
+from ..findings import Problem, Span
 
 # A council sheet is a few kilobytes; a megabyte is already a hundred sheets' worth.
 MAX_BYTES: Final = 1024 * 1024
 
-NOT_UTF8 = declare(
-    "E103",
-    "UTF-8 ではないファイル",
-    """
-    ## 何を検査するか
-    ファイルが UTF-8 で書かれているか（BOM 付きも可）。読めない場合は、最もありそうな文字コード
-    （まず CP932 / Shift_JIS、次に UTF-16、EUC-JP）と変換の方法を示します。
-
-    ## なぜ問題か
-    Windows の古いエディタや Excel から保存したファイルは CP932（Shift_JIS）のことが多く、
-    そのままでは文字化けした内容が審議会に出ていきます。文字コードを推測して読み進めるのではなく、
-    UTF-8 に直してもらうことで、公開される文書がファイルの内容と必ず一致します。
-
-    ## 違反例
-    ```yaml
-    # CP932（Shift_JIS）で保存されたファイル
-    title: 外部提供について
-    ```
-
-    ## 修正例
-    ```yaml
-    # 同じ内容を UTF-8 で保存し直したファイル
-    title: 外部提供について
-    ```
-    """,
-)
-
-TOO_LARGE = declare(
-    "E106",
-    "大きさ・入れ子・エイリアスの上限超過",
-    f"""
-    ## 何を検査するか
-    ファイルの大きさ（{MAX_BYTES // 1024 // 1024} MiB まで）、入れ子の深さ、エイリアス（`*名前`）を
-    展開したときの要素の数が上限を超えていないか。上限を超えたファイルはそれ以上読みません。
-
-    ## なぜ問題か
-    付議案件シートは数キロバイトです。それを大きく超えるファイルや、エイリアスを重ねて
-    展開すると膨大になるファイル（いわゆる billion laughs）は、誤って置かれたファイルか攻撃です。
-    読み込むだけで pre-commit や CI を止めてしまうので、すぐに拒否します。
-
-    ## 違反例
-    ```yaml
-    a: &a [x, x, x, x, x, x, x, x, x, x]
-    b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
-    c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
-    d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
-    e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
-    ```
-
-    ## 修正例
-    ```yaml
-    # 同じ値を何度も書く必要がある場合も、エイリアスを重ねずに書きます。
-    title: 外部提供について
-    ```
-    """,
-)
+# The codes of this stage; their documentation is in rules/file.py.
+NOT_UTF8: Final = "E103"
+TOO_LARGE: Final = "E106"
 
 
 def read_source(path: str | Path) -> bytes:
@@ -100,7 +46,7 @@ def read_source(path: str | Path) -> bytes:
             f"ファイルが大きすぎます（{MAX_BYTES // 1024 // 1024} MiB まで）。"
             "付議案件シート 1 件は数キロバイトです。別のファイルが紛れ込んでいないか確認してください",
         )
-        raise UnreadableCase([CodedProblem(TOO_LARGE.code, problem)])
+        raise UnreadableCase([CodedProblem(TOO_LARGE, problem)])
     return raw
 
 
@@ -154,4 +100,4 @@ def _not_utf8(raw: bytes, offset: int) -> CodedProblem:
             f"エディタで文字コードを「UTF-8」にして保存し直すか、"
             f"`iconv -f {iconv_name} -t UTF-8 元のファイル > 新しいファイル` で変換してください"
         )
-    return CodedProblem(NOT_UTF8.code, Problem(Span.point(line, column), message))
+    return CodedProblem(NOT_UTF8, Problem(Span.point(line, column), message))

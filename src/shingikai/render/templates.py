@@ -1,0 +1,143 @@
+"""Templates: sheets (sheet.py's view model) to HTML or Markdown text.
+
+Templates come from the package (`templates/` of the repository, shipped in the wheel)
+and, first, from `--templates DIR` when a city overrides some of them. Both formats render
+in a `SandboxedEnvironment`: user text is only ever data, never template source.
+
+HTML (`*.html.j2`): autoescape is on, so every value is HTML-escaped unless a template
+marks it safe (ours never do).
+
+Markdown (`*.md.j2`): autoescape is off, and every value printed with `{{ … }}` must go
+through the `md` filter, which escapes Markdown's inline syntax and HTML (`\\`, `` ` ``,
+`*`, `_`, `[`, `]`, `<`, `>`, `|`, `&`, `#`, `~`, `$`) and turns the lines and paragraphs
+of a `Text` into `<br>` and `<br><br>`, so that any value is safe in one GFM table cell
+or a heading. Values are only ever printed in those inline places, never at the start
+of a line, so block syntax (`-`, `1.`, `>` …) cannot begin there and needs no escape.
+
+Forgetting the filter is not silent: the environment's `finalize` refuses
+any printed value that is not the filter's output, and the render fails with the
+template's name. Hence Markdown templates print nothing but `{{ value|md }}` (or
+`{{ marks|marks }}`, a row of checkboxes escaped the same way) and call macros, if they
+have any, with `{% call %}` (whose output is not a printed value).
+"""
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Final
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..errors import RenderError
+from ..resources import shipped_directory
+from .sheet import Index, Mark, Sheet, Text
+
+FORMATS: Final = ("html", "md")
+
+
+class MarkdownText(str):
+    """Text the `md` filter has made safe for Markdown."""
+
+
+# Markdown's inline syntax, HTML and GitHub's math: a backslash makes each a literal.
+_MD_SPECIAL: Final = re.compile(r"([\\`*_\[\]<>#|&~$])")
+_LINE_BREAK: Final = re.compile(r"[\r\n]+")
+
+
+def md_escape(value: Any) -> MarkdownText:
+    """A value as inline Markdown text: a `Text` keeps its line breaks as `<br>`."""
+    if isinstance(value, MarkdownText):
+        return value
+    if isinstance(value, Text):
+        paragraphs = ("<br>".join(_md_line(line) for line in lines) for lines in value.paragraphs)
+        return MarkdownText("<br><br>".join(paragraphs))
+    return MarkdownText(_md_line(str(value)))
+
+
+def _md_line(line: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", _LINE_BREAK.sub(" ", line))
+
+
+def md_marks(marks: Iterable[Mark]) -> MarkdownText:
+    """Checkbox marks in one line: ■外部提供 □結合."""
+    return MarkdownText(" ".join(md_escape(mark.box) + md_escape(mark.label) for mark in marks))
+
+
+def _require_md(value: Any) -> Any:
+    if isinstance(value, MarkdownText | int):
+        return value
+    raise jinja2.TemplateRuntimeError(
+        f"Markdown のテンプレートで md フィルタを通さずに値を出力しています（値: {str(value)[:40]!r}）。"
+        "{{ 値|md }} と書いてください"
+    )
+
+
+def _loader(templates: Path | None) -> jinja2.BaseLoader:
+    shipped = jinja2.FileSystemLoader(str(shipped_directory("templates")))
+    if templates is None:
+        return shipped
+    if not templates.is_dir():
+        raise RenderError(f"--templates のディレクトリ {templates} がありません")
+    return jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(templates)), shipped])
+
+
+def _environment(output_format: str, templates: Path | None) -> SandboxedEnvironment:
+    loader = _loader(templates)
+    options: dict[str, Any] = {
+        "loader": loader,
+        "undefined": jinja2.StrictUndefined,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+    }
+    if output_format == "md":
+        environment = SandboxedEnvironment(autoescape=False, finalize=_require_md, **options)
+        environment.filters["md"] = md_escape
+        environment.filters["marks"] = md_marks
+    else:
+        environment = SandboxedEnvironment(autoescape=True, **options)
+    return environment
+
+
+def _template_line(error: Exception) -> str:
+    """「file の N 行目: 」 of the template line that failed (Jinja gives the traceback frames
+    of templates their source file and line), or "" when no template frame is found."""
+    where = ""
+    frame = error.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_code.co_filename.endswith(".j2"):
+            where = f"{frame.tb_frame.f_code.co_filename} の {frame.tb_lineno} 行目: "
+        frame = frame.tb_next
+    return where
+
+
+class Renderer:
+    """One output format's templates: a sheet or the index to text."""
+
+    def __init__(self, output_format: str, templates: Path | None) -> None:
+        self.format = output_format
+        self._environment = _environment(output_format, templates)
+
+    def sheet(self, sheet: Sheet) -> str:
+        return self._render(f"sheet.{self.format}.j2", sheet=sheet)
+
+    def index(self, index: Index) -> str:
+        return self._render(f"index.{self.format}.j2", index=index)
+
+    def _render(self, name: str, **context: Any) -> str:
+        try:
+            return self._environment.get_template(name).render(**context)
+        except jinja2.TemplateNotFound as error:
+            raise RenderError(f"テンプレート {error.name} が見つかりません") from error
+        except jinja2.TemplateSyntaxError as error:
+            where = f"{error.filename or error.name}:{error.lineno}"
+            raise RenderError(f"テンプレート {where} の書き方が正しくありません（{error.message}）") from error
+        except jinja2.TemplateError as error:
+            detail = error.message
+            if isinstance(error, jinja2.UndefinedError):
+                detail = f"ない値を使っています: {detail}"
+            raise RenderError(f"テンプレート {name} を出力できません（{_template_line(error)}{detail}）") from error
+
+    def file_name(self, stem: str) -> str:
+        return f"{stem}.{self.format}"

@@ -1,121 +1,113 @@
-"""The command line: parses arguments and wires the stages together, nothing more.
+"""The command line: a Typer app whose commands wire the stages together, nothing more.
 
-The parser is the standard library's argparse rather than typer: `shingikai lint` runs on
-every commit, and typer's import alone (≈ 35 ms) is more than the start-up budget of
-issue 7 allows (bench/README.md). It also lets every help text and usage message be
-Japanese.
+Each command's signature carries its arguments and options; the help of a command is
+its docstring. A command imports the stages it runs when it runs, so that `lint` of one
+file (what pre-commit does on every commit) loads no template engine and no terminal
+library.
 """
 
-from __future__ import annotations
-
-import argparse
 import os
-import re
 import sys
-import types
 from collections.abc import Callable, Sequence
+from functools import wraps
 from pathlib import Path
-from typing import NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
+import typer
+
+from .. import __version__
 from ..errors import Blocked, ShingikaiError
+from .japanese import JapaneseCommand, JapaneseGroup, UsageProblem, one_of
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+# What a shell reports for a program that SIGPIPE ended (128 + 13): the reader of a pipe
+# went away (`shingikai lint cases/ | head`), which is neither a finding nor a usage error.
+EXIT_BROKEN_PIPE = 141
 PROGRAM = "shingikai"
 
 
-class UsageError(Exception):
-    """The command line does not parse; the message is Japanese."""
-
-    def __init__(self, command: str, message: str) -> None:
-        super().__init__(message)
-        self.command = command
+class _PipeClosed(Exception):
+    """The reader of stdout is gone; raised past Typer, which would exit 1 on EPIPE."""
 
 
-def _terminal_width() -> int:
-    """What shutil.get_terminal_size() says, without importing shutil (and its compression
-    modules) on every run: argparse makes a formatter for each argument it is given."""
-    try:
-        columns = int(os.environ.get("COLUMNS", "0")) or os.get_terminal_size(sys.__stdout__.fileno()).columns
-    except (AttributeError, ValueError, OSError):
-        columns = 80
-    return columns - 2
+Command = TypeVar("Command", bound=Callable[..., int])
 
 
-class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    def __init__(self, prog: str) -> None:
-        super().__init__(prog, width=_terminal_width())
+def _until_the_pipe_closes(command: Command) -> Command:
+    """Run `command` and flush its output, so that a closed pipe is noticed here."""
 
-    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
-        super().add_usage(usage, actions, groups, "使い方: ")
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> int:
+        try:
+            code = command(*args, **kwargs)
+            sys.stdout.flush()
+        except BrokenPipeError as error:
+            raise _PipeClosed from error
+        return code
 
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with Japanese headings, and usage errors raised rather than printed."""
-
-    def __init__(self, **options: object) -> None:
-        super().__init__(add_help=False, allow_abbrev=False, formatter_class=_HelpFormatter, **options)  # type: ignore[arg-type]
-        self._positionals.title = "引数"
-        self._optionals.title = "オプション"
-        self.add_argument("-h", "--help", action="help", help="この説明を表示します")
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(self.prog, _in_japanese(message))
+    return run
 
 
-def _in_japanese(message: str) -> str:
-    """argparse's English usage errors, said in Japanese."""
-    if found := re.fullmatch(r"the following arguments are required: (.+)", message):
-        return f"{found[1]} を指定してください"
-    if found := re.fullmatch(r"argument (\S+): (.+)", message, re.DOTALL):
-        name, detail = found[1], found[2]
-        if detail.startswith("invalid choice:"):
-            word = re.search(r"invalid choice: '([^']*)'", detail)
-            return f"コマンド「{word[1] if word else detail}」はありません（選択肢: {', '.join(COMMANDS)}）"
-        if detail.startswith("expected "):
-            return f"{name} には値が必要です"
-        if detail.startswith("ignored explicit argument"):
-            return f"{name} は値をとりません"
-        return f"{name} の値が正しくありません: {detail}"
-    return f"使い方が正しくありません（{message}）"
+app = typer.Typer(
+    name=PROGRAM,
+    cls=JapaneseGroup,
+    help="個人情報保護審議会の付議案件シートを YAML で管理し、条例に照らして検査し、シートとして出力します。",
+    epilog="コマンドごとの説明: shingikai <コマンド> --help",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    # Plain help, laid out by JapaneseGroup and JapaneseCommand, on a terminal or not.
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    suggest_commands=False,
+    options_metavar="[オプション]",
+    subcommand_metavar="<コマンド> ...",
+)
 
 
-def _unrecognized(parser: argparse.ArgumentParser, extra: Sequence[str]) -> UsageError:
-    options = [word.split("=", 1)[0] for word in extra if word.startswith("-")]
-    if not options:
-        return UsageError(parser.prog, f"余分な引数 {' '.join(extra)} があります")
-    from ..suggest import nearest
-
-    known = [name for action in parser._actions for name in action.option_strings if name.startswith("--")]
-    suggestion = nearest(options[0], known)
-    hint = f"（{suggestion} の誤りではありませんか）" if suggestion else ""
-    return UsageError(parser.prog, f"オプション {', '.join(options)} はありません{hint}")
+def command(function: Command) -> Command:
+    """Register `function` as a command named after it, with the Japanese command class."""
+    app.command(
+        cls=JapaneseCommand,
+        options_metavar="[オプション]",
+        context_settings={"allow_extra_args": True},
+    )(_until_the_pipe_closes(function))
+    return function
 
 
-def _one_of(choices: Callable[[], Sequence[str]]) -> Callable[[str], str]:
-    """An argument type accepting one of `choices()` (looked up only when used)."""
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"{PROGRAM} {__version__}")
+        raise typer.Exit(EXIT_OK)
 
-    def accept(value: str) -> str:
+
+@app.callback(invoke_without_command=True)
+def _top(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option("--version", is_eager=True, callback=_show_version, help="バージョンを表示します"),
+    ] = False,
+) -> None:
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(EXIT_USAGE)
+
+
+# --- Choices, looked up only when an option is given (the render formats live with jinja2).
+
+
+def _choice(choices: Callable[[], Sequence[str]]) -> Callable[[str | None], str | None]:
+    def check(value: str | None) -> str | None:
+        return None if value is None else one_of(tuple(choices()), value)
+
+    return check
+
+
+def _choices(choices: Callable[[], Sequence[str]]) -> Callable[[list[str]], list[str]]:
+    def check(values: list[str]) -> list[str]:
         allowed = tuple(choices())
-        if value not in allowed:
-            from ..suggest import nearest
+        return [one_of(allowed, value) for value in values]
 
-            suggestion = nearest(value, allowed)
-            hint = f"。「{suggestion}」の誤りではありませんか" if suggestion else ""
-            raise argparse.ArgumentTypeError(f"「{value}」は選べません（選択肢: {', '.join(allowed)}）{hint}")
-        return value
-
-    return accept
-
-
-def _selectors(value: str) -> list[str]:
-    """`E301,W4` as a list of selectors (codes or code prefixes)."""
-    from ..lint.config import check_selectors
-
-    selectors = [part.strip().upper() for part in value.split(",") if part.strip()]
-    try:
-        return check_selectors(selectors)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from error
+    return check
 
 
 def _reporter_names() -> Sequence[str]:
@@ -124,66 +116,100 @@ def _reporter_names() -> Sequence[str]:
     return tuple(REPORTERS)
 
 
-def _paths_argument(parser: argparse.ArgumentParser, of: str) -> None:
-    parser.add_argument(
-        "paths",
-        nargs="+",
+def _render_formats() -> Sequence[str]:
+    from ..render.templates import FORMATS
+
+    return FORMATS
+
+
+def _kinds() -> Sequence[str]:
+    from ..model.vocabulary import KINDS
+
+    return KINDS
+
+
+def _bases() -> Sequence[str]:
+    from ..model.vocabulary import BASIS_BY_VALUE
+
+    return tuple(BASIS_BY_VALUE)
+
+
+def _selectors(value: str | None) -> list[str] | None:
+    """`E301,W4` as a list of selectors (codes or code prefixes)."""
+    if value is None:
+        return None
+    from ..lint.config import check_selectors
+
+    try:
+        return check_selectors([part for part in value.split(",") if part.strip()])
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
+
+
+# --- Parameters that several commands share.
+
+Paths = Annotated[
+    list[str],
+    typer.Argument(
         metavar="パス",
-        help=f"{of}ケースファイル、またはディレクトリ（*.yaml / *.yml を再帰的に探します）",
-    )
-
-
-def _format_option(
-    parser: argparse.ArgumentParser, choices: Callable[[], Sequence[str]], default: str, listed: str
-) -> None:
-    parser.add_argument(
-        "--format",
-        "-f",
-        dest="output_format",
-        type=_one_of(choices),
-        default=default,
-        metavar="形式",
-        help=f"出力形式: {listed}（既定: {default}）",
-    )
-
-
-def _config_option(parser: argparse.ArgumentParser, of: str) -> None:
-    parser.add_argument(
+        help="ケースファイル、またはディレクトリ（*.yaml / *.yml を再帰的に探します）",
+        show_default=False,
+    ),
+]
+ConfigFile = Annotated[
+    Path | None,
+    typer.Option(
         "--config",
-        type=Path,
         metavar="ファイル",
-        help=f"設定ファイル（既定: {of}パスから上へ shingikai.toml か pyproject.toml を探します）",
-    )
+        help="設定ファイル（既定: パスから上へ shingikai.toml か pyproject.toml を探します）",
+        show_default=False,
+    ),
+]
 
 
-def _lint_arguments(parser: argparse.ArgumentParser) -> None:
-    _paths_argument(parser, "検査する")
-    _format_option(parser, _reporter_names, "text", "text, json, github, sarif")
-    parser.add_argument(
-        "--select",
-        type=_selectors,
-        metavar="コード",
-        help="報告するコード（カンマ区切り、先頭一致。例: E,W402）。設定の select を置き換えます",
-    )
-    parser.add_argument(
-        "--ignore",
-        type=_selectors,
-        default=[],
-        metavar="コード",
-        help="報告しないコード（カンマ区切り、先頭一致）。設定の ignore に加えます",
-    )
-    parser.add_argument("--strict", action="store_true", help="警告があっても終了コード 1 にします")
-    _config_option(parser, "検査する")
+def _warn(message: str) -> None:
+    sys.stderr.write(f"{PROGRAM}: {message}\n")
 
 
+def _fail(message: str) -> NoReturn:
+    raise ShingikaiError(message)
+
+
+@command
 def lint(
-    *,
-    paths: list[str],
-    output_format: str,
-    select: list[str] | None,
-    ignore: list[str],
-    strict: bool,
-    config: Path | None,
+    paths: Paths,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="形式",
+            callback=_choice(_reporter_names),
+            autocompletion=_reporter_names,
+            help="出力形式: text, json, github, sarif（既定: text）",
+            show_default=False,
+        ),
+    ] = "text",
+    select: Annotated[
+        str | None,
+        typer.Option(
+            metavar="コード",
+            callback=_selectors,
+            help="報告するコード（カンマ区切り、先頭一致。例: E,W402）。設定の select を置き換えます",
+            show_default=False,
+        ),
+    ] = None,
+    ignore: Annotated[
+        str | None,
+        typer.Option(
+            metavar="コード",
+            callback=_selectors,
+            help="報告しないコード（カンマ区切り、先頭一致）。設定の ignore に加えます",
+            show_default=False,
+        ),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="警告があっても終了コード 1 にします")] = False,
+    config: ConfigFile = None,
 ) -> int:
     """ケースファイルを検査します。終了コード: 0 問題なし、1 エラー（--strict なら警告も）、2 使い方や読み込みの問題。"""
     from ..lint.config import ConfigResolver
@@ -198,7 +224,10 @@ def lint(
         missing.append(message)
         _warn(message)
 
-    jobs = plan(collect(paths, tell_missing), resolver, select, ignore)
+    # The callbacks above have turned the two options into lists of selectors.
+    selected: list[str] | None = select  # type: ignore[assignment]
+    ignored: list[str] = ignore or []  # type: ignore[assignment]
+    jobs = plan(collect(paths, tell_missing), resolver, selected, ignored)
     reporter = REPORTERS[output_format](sys.stdout)
     totals = Totals()
     linted = unreadable = False
@@ -220,11 +249,13 @@ def lint(
     return EXIT_OK
 
 
-def _rules_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("code", nargs="?", metavar="コード", help="説明を表示するコード（例: E305）。省略すると一覧")
-
-
-def rules(*, code: str | None) -> int:
+@command
+def rules(
+    code: Annotated[
+        str | None,
+        typer.Argument(metavar="コード", help="説明を表示するコード（例: E305）。省略すると一覧", show_default=False),
+    ] = None,
+) -> int:
     """検査のコードの一覧、または一つのコードの説明（何を検査するか、なぜ問題か、違反例と修正例）を表示します。"""
     from rich.console import Console
     from rich.markdown import Markdown
@@ -253,6 +284,7 @@ def rules(*, code: str | None) -> int:
     return EXIT_OK
 
 
+@command
 def schema() -> int:
     """ケースファイルの形式を JSON Schema（draft 2020-12）で表示します。エディタの補完・説明・検査に使います。"""
     from ..scaffold.schema import render
@@ -261,38 +293,41 @@ def schema() -> int:
     return EXIT_OK
 
 
-def _kinds() -> Sequence[str]:
-    from ..model.vocabulary import KINDS
-
-    return KINDS
-
-
-def _bases() -> Sequence[str]:
-    from ..model.vocabulary import BASIS_BY_VALUE
-
-    return tuple(BASIS_BY_VALUE)
-
-
-def _new_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--kind", required=True, type=_one_of(_kinds), metavar="種別", help="諮問 または 報告")
-    parser.add_argument(
-        "--basis",
-        required=True,
-        action="append",
-        type=_one_of(_bases),
-        metavar="根拠",
-        help="根拠規定（本人外収集、目的外利用、外部提供、記録項目、結合、その他）。該当するだけ繰り返します",
-    )
-    parser.add_argument(
-        "--output",
-        "-o",
-        type=Path,
-        metavar="ファイル",
-        help="書き出すファイル（既にあれば上書きせずに終了します）。省略すると標準出力",
-    )
-
-
-def new(*, kind: str, basis: list[str], output: Path | None) -> int:
+@command
+def new(
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            metavar="種別",
+            callback=_choice(_kinds),
+            autocompletion=_kinds,
+            help="諮問 または 報告（必須）",
+            show_default=False,
+        ),
+    ],
+    basis: Annotated[
+        list[str],
+        typer.Option(
+            "--basis",
+            metavar="根拠",
+            callback=_choices(_bases),
+            autocompletion=_bases,
+            help="根拠規定（本人外収集、目的外利用、外部提供、記録項目、結合、その他）。該当するだけ繰り返します（必須）",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="ファイル",
+            help="書き出すファイル（既にあれば上書きせずに終了します）。省略すると標準出力",
+            show_default=False,
+        ),
+    ] = None,
+) -> int:
     """新しい案件のケースファイルのひな形を、必要な項目をシートの項目名のコメント付きで書き出します。"""
     from ..scaffold.skeleton import create, skeleton
 
@@ -305,11 +340,13 @@ def new(*, kind: str, basis: list[str], output: Path | None) -> int:
     return EXIT_OK
 
 
-def _init_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("directory", type=Path, metavar="ディレクトリ", help="作成するリポジトリのディレクトリ（なければ作成します）")
-
-
-def init(*, directory: Path) -> int:
+@command
+def init(
+    directory: Annotated[
+        Path,
+        typer.Argument(metavar="ディレクトリ", help="作成するリポジトリのディレクトリ（なければ作成します）", show_default=False),
+    ],
+) -> int:
     """ケースファイルのリポジトリを作ります: 設定、cases/、JSON Schema、pre-commit と VS Code の設定、README。既にあるファイルは上書きしません。"""
     from ..scaffold.repository import init as create_repository
 
@@ -319,41 +356,43 @@ def init(*, directory: Path) -> int:
     return EXIT_OK
 
 
-def _render_formats() -> Sequence[str]:
-    from ..render.templates import FORMATS
-
-    return FORMATS
-
-
-def _render_arguments(parser: argparse.ArgumentParser) -> None:
-    _paths_argument(parser, "出力する")
-    parser.add_argument(
-        "--output",
-        "-o",
-        type=Path,
-        metavar="出力先",
-        help="出力先のファイル（省略すると標準出力）。複数のファイルやディレクトリのときは出力先のディレクトリで、"
-        "シートごとのファイルと一覧 index を書き出します",
-    )
-    _format_option(parser, _render_formats, "html", "html, md")
-    parser.add_argument("--force", action="store_true", help="検査エラーがあっても、エラーの一覧を載せて出力します")
-    parser.add_argument(
-        "--templates",
-        type=Path,
-        metavar="ディレクトリ",
-        help="テンプレートを差し替えるディレクトリ（同じ名前のテンプレートがあれば、そちらを使います）",
-    )
-    _config_option(parser, "出力する")
-
-
+@command
 def render(
-    *,
-    paths: list[str],
-    output: Path | None,
-    output_format: str,
-    force: bool,
-    templates: Path | None,
-    config: Path | None,
+    paths: Paths,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="出力先",
+            help="出力先のファイル（省略すると標準出力）。複数のファイルやディレクトリのときは出力先のディレクトリで、"
+            "シートごとのファイルと一覧 index を書き出します",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="形式",
+            callback=_choice(_render_formats),
+            autocompletion=_render_formats,
+            help="出力形式: html, md（既定: html）",
+            show_default=False,
+        ),
+    ] = "html",
+    force: Annotated[bool, typer.Option("--force", help="検査エラーがあっても、エラーの一覧を載せて出力します")] = False,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates",
+            metavar="ディレクトリ",
+            help="テンプレートを差し替えるディレクトリ（同じ名前のテンプレートがあれば、そちらを使います）",
+            show_default=False,
+        ),
+    ] = None,
+    config: ConfigFile = None,
 ) -> int:
     """ケースファイルを検査し、付議案件シート（HTML または Markdown）として出力します。終了コード: 0 出力した、1 検査エラーがあり出力しなかった、2 使い方や読み込みの問題。"""
     from ..lint.config import ConfigResolver
@@ -381,81 +420,66 @@ def render(
     return EXIT_OK
 
 
-# Each command: its function (whose docstring is its help) and what adds its arguments.
-COMMANDS: dict[str, tuple[Callable[..., int], Callable[[argparse.ArgumentParser], None] | None]] = {
-    "lint": (lint, _lint_arguments),
-    "rules": (rules, _rules_arguments),
-    "schema": (schema, None),
-    "new": (new, _new_arguments),
-    "init": (init, _init_arguments),
-    "render": (render, _render_arguments),
+# --- Shell completion: Typer's own options, their help and their messages in Japanese.
+
+_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def _shell() -> str:
+    import shellingham
+
+    try:
+        name = str(shellingham.detect_shell()[0])
+    except shellingham.ShellDetectionFailure:
+        name = Path(os.environ.get("SHELL", "")).name
+    if name not in _SHELLS:
+        raise ShingikaiError(f"このシェル（{name or '不明'}）の補完には対応していません（{', '.join(_SHELLS)}）")
+    return name
+
+
+def _install_completion(ctx: typer.Context, param: Any, value: Any) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    import typer.completion
+
+    shell, path = typer.completion.install(shell=_shell(), prog_name=PROGRAM)
+    typer.echo(f"{shell} の補完を {path} に設定しました。新しく開いた端末から使えます")
+    raise typer.Exit(EXIT_OK)
+
+
+def _show_completion(ctx: typer.Context, param: Any, value: Any) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    import typer.completion
+
+    script = typer.completion.get_completion_script(
+        prog_name=PROGRAM, complete_var=f"_{PROGRAM.upper()}_COMPLETE", shell=_shell()
+    )
+    typer.echo(script)
+    raise typer.Exit(EXIT_OK)
+
+
+_COMPLETION_OPTIONS = {
+    "install_completion": ("使っているシェルに shingikai の補完を設定します", _install_completion),
+    "show_completion": ("使っているシェルの補完のスクリプトを表示します（設定を自分で書くとき）", _show_completion),
 }
 
 
-def parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
-    """The top-level parser, and the parser of each command by name."""
-    top = _Parser(
-        prog=PROGRAM,
-        description="個人情報保護審議会の付議案件シートを YAML で管理し、条例に照らして検査し、シートとして出力します。",
-        epilog="コマンドごとの説明: shingikai <コマンド> --help",
-    )
-    # `prog` given: argparse would otherwise format a usage line (and import shutil) to find it.
-    commands = top.add_subparsers(title="コマンド", metavar="<コマンド>", prog=PROGRAM, parser_class=_Parser)
-    parsers = {}
-    for name, (run, add_arguments) in COMMANDS.items():
-        summary = (run.__doc__ or "").split("。")[0]
-        parsers[name] = command = commands.add_parser(name, help=summary, description=run.__doc__)
-        if add_arguments is not None:
-            add_arguments(command)
-        command.set_defaults(command=name)
-    return top, parsers
-
-
-def _warn(message: str) -> None:
-    sys.stderr.write(f"{PROGRAM}: {message}\n")
-
-
-def _fail(message: str) -> NoReturn:
-    raise ShingikaiError(message)
-
-
-def _without_pydantic_plugins() -> None:
-    """Tell pydantic there are no plugins, without its looking for them.
-
-    Looking reads every installed package's metadata, so the variable turns it off. Even
-    then pydantic imports `importlib.metadata` (≈ 20 ms, a tenth of a one-file lint) only
-    to define the function that returns no plugins: it is given that function instead.
-    pydantic imports the module in one place, for `get_plugins` alone.
-    """
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    if os.environ["PYDANTIC_DISABLE_PLUGINS"] not in ("__all__", "1", "true"):
-        return
-    loader = types.ModuleType("pydantic.plugin._loader")
-    loader.get_plugins = lambda: ()  # type: ignore[attr-defined]
-    sys.modules.setdefault(loader.__name__, loader)
+def command_line() -> Any:
+    """The click command of the app, its completion options said in Japanese."""
+    group = typer.main.get_command(app)
+    for param in group.params:
+        if param.name in _COMPLETION_OPTIONS:
+            param.help, param.callback = _COMPLETION_OPTIONS[param.name]
+    return group
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
-    _without_pydantic_plugins()
-    # CPython keeps the command line twice as text (sys.argv and sys.orig_argv), and
-    # pre-commit passes thousands of paths: the copy nobody reads is let go (≈ 1 MiB per
-    # 10,000 paths, which would otherwise be most of what lint's memory grows by).
-    del sys.orig_argv[1:]
-    top, parsers = parser()
+    arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        namespace, extra = top.parse_known_args(argv)
-        arguments = vars(namespace)
-        command = arguments.pop("command", None)
-        if extra:
-            raise _unrecognized(top if command is None else parsers[command], extra)
-        if command is None:
-            top.print_help()
-            code = EXIT_USAGE
-        else:
-            run, _ = COMMANDS[command]
-            code = run(**arguments)
-    except UsageError as error:
-        _warn(f"{error}。`{error.command} --help` で使い方を表示します")
+        code = command_line().main(args=arguments, prog_name=PROGRAM, standalone_mode=False)
+    except UsageProblem as error:
+        _warn(f"{error}。`{error.command_path} --help` で使い方を表示します")
         code = EXIT_USAGE
     except ShingikaiError as error:
         _warn(str(error))
@@ -463,10 +487,10 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except Blocked as error:
         _warn(str(error))
         code = EXIT_FINDINGS
-    except KeyboardInterrupt:
-        code = 130
-    except BrokenPipeError:
-        # Output piped into `head`: the reader has what it wanted.
-        sys.stderr.close()
-        code = EXIT_FINDINGS
-    sys.exit(code)
+    except _PipeClosed:
+        # As Python's documentation of SIGPIPE recommends: what is still buffered for
+        # stdout goes to devnull, so that the flush at exit does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = EXIT_BROKEN_PIPE
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -8,6 +8,10 @@ or run `.ci/run`). Without them these tests are skipped, unless SHINGIKAI_REQUIR
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -16,8 +20,6 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import CASES, REPO, dump, run
-
-pytestmark = pytest.mark.browser
 
 SEEDS = sorted(CASES.glob("*.yaml"))
 SCREENSHOT = REPO / "build" / "sheet-screenshot.png"
@@ -54,6 +56,7 @@ OVERFLOW = """
 """
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem)
 def test_each_sheet_prints_on_a4_without_overflow(browser: object, site: Path, path: Path) -> None:
     page = browser.new_page(viewport={"width": A4_PRINTABLE_WIDTH, "height": A4_HEIGHT})  # type: ignore[attr-defined]
@@ -79,6 +82,7 @@ def test_each_sheet_prints_on_a4_without_overflow(browser: object, site: Path, p
         assert page_text.startswith("狛江市個人情報保護審議会付議案件シート"), (number, page_text[:80])
 
 
+@pytest.mark.browser
 def test_a_long_unbroken_string_wraps_inside_the_page(browser: object, tmp_path: Path, example: dict[str, Any]) -> None:
     example["business_name"] = "https://example.jp/" + "a" * 300
     example["external_provision"]["recipient"] = "Ｘ" * 400
@@ -96,6 +100,7 @@ def test_a_long_unbroken_string_wraps_inside_the_page(browser: object, tmp_path:
     assert layout["scrollWidth"] <= layout["clientWidth"] and layout["beyond"] == [], layout
 
 
+@pytest.mark.browser
 def test_a_screenshot_of_one_sheet_is_kept_for_people(browser: object, site: Path) -> None:
     page = browser.new_page(viewport={"width": 900, "height": 1200})  # type: ignore[attr-defined]
     try:
@@ -105,3 +110,38 @@ def test_a_screenshot_of_one_sheet_is_kept_for_people(browser: object, site: Pat
     finally:
         page.close()
     assert SCREENSHOT.read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_test_that_starts_the_browser_without_the_browser_mark_fails(tmp_path: Path) -> None:
+    """conftest.py fails such a test before it starts: `-m "not browser"` would otherwise run it."""
+    shutil.copy(Path(__file__).with_name("conftest.py"), tmp_path / "conftest.py")
+    (tmp_path / "pytest.ini").write_text(
+        "[pytest]\naddopts = -p no:cacheprovider --strict-markers\nmarkers =\n    browser: needs a browser\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "test_marks.py").write_text(
+        "import pytest\n\n\n"
+        "@pytest.fixture(scope='session')\n"
+        "def browser():\n"
+        "    return 'a stand-in: the check is on the mark, not on Chromium'\n\n\n"
+        "def test_unmarked(browser):\n"
+        "    pass\n\n\n"
+        "@pytest.mark.browser\n"
+        "def test_marked(browser):\n"
+        "    pass\n\n\n"
+        "def test_without_the_browser():\n"
+        "    pass\n",
+        encoding="utf-8",
+    )
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST_", "COV_"))}
+    completed = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-p", "no:randomly"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    assert "2 passed, 1 error" in completed.stdout
+    assert "test_marks.py::test_unmarked はブラウザ（browser フィクスチャ）を使いますが、@pytest.mark.browser がありません" in completed.stdout

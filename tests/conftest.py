@@ -184,3 +184,17 @@ def browser() -> Iterator[object]:
         launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test that starts the browser carries the `browser` mark, or fails before it starts.
+
+    The mark is how `-m "not browser"` leaves the browser tests out on a machine without
+    Chromium; a test that lacked it would be run there (and skipped, unnoticed, by the fixture).
+    """
+    if "browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
+        pytest.fail(
+            f"{item.nodeid} はブラウザ（browser フィクスチャ）を使いますが、@pytest.mark.browser がありません",
+            pytrace=False,
+        )

@@ -87,6 +87,7 @@ def test_payloads_are_text_in_the_html(rendered: Path) -> None:
     assert "49" not in text
 
 
+@pytest.mark.browser
 def test_payloads_are_inert_in_the_browser(browser: object, rendered: Path) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     dialogs: list[str] = []

@@ -21,7 +21,7 @@ demo: $(STAMP)
 	$(BIN)/shingikai render cases/ -o build/site
 	@echo "ブラウザで build/site/index.html を開くと、一覧から各シートを見られます"
 
-# Two workers (pytest-xdist): the suite runs the real CLI as a subprocess, test by test.
+# Two workers (pytest-xdist): most tests run the real CLI as a subprocess on real files.
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2
 

@@ -94,6 +94,37 @@ def test_bad_configuration_is_exit_2_naming_the_file_and_key(tmp_path, write, co
     assert "Traceback" not in result.stderr
 
 
+AT_THE_END = "。ファイルが途中で終わっています（値の書き忘れや、引用符・括弧の閉じ忘れがないか確認してください）"
+
+
+@pytest.mark.parametrize(
+    ("content", "position"),
+    [
+        # tomllib says "at end of document" here, not a line and column: the end is named.
+        ("municipality = ", "1 行 16 列"),
+        # Columns are characters, as in tomllib's own positions.
+        ('municipality = "狛江市"\nordinance = ', "2 行 13 列"),
+        # Ending with a line break: the end is the start of the line after it.
+        ('[lint]\nignore = ["W403",\n', "3 行 1 列"),
+        ('council = """狛江市\r\n審議会', "2 行 4 列"),
+    ],
+)
+def test_a_toml_error_at_the_end_of_the_file_names_the_end(tmp_path, write, content, position):
+    config = tmp_path / "shingikai.toml"
+    config.write_bytes(content.encode("utf-8"))
+    result = run("lint", write(TEXT))
+    assert (result.code, result.stdout) == (2, "")
+    assert f"設定ファイル {config} の TOML の書き方が正しくありません（{position}）{AT_THE_END}\n" in result.stderr
+
+
+def test_a_configuration_not_in_utf_8_says_so(tmp_path, write):
+    config = tmp_path / "shingikai.toml"
+    config.write_bytes('municipality = "狛江市"\n'.encode("cp932"))
+    result = run("lint", write(TEXT))
+    assert (result.code, result.stdout) == (2, "")
+    assert f"設定ファイル {config} は UTF-8 ではありません。UTF-8 で保存し直してください\n" in result.stderr
+
+
 def test_missing_config_option_file(tmp_path, write):
     result = run("lint", "--config", tmp_path / "none.toml", write(TEXT))
     assert result.code == 2

@@ -68,13 +68,22 @@ _UNQUOTED_JAPANESE_KEY = r"^\s*[^\x00-\x7f]+\s*="
 
 
 def _toml_problem(path: Path, error: Exception) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return f"設定ファイル {path} は UTF-8 ではありません。UTF-8 で保存し直してください"
+    # As tomllib read it: bytes decoded, line ends untranslated.
+    text = path.read_bytes().decode("utf-8", errors="replace")
     where = re.search(_TOML_POSITION, str(error))
-    if where is None:
-        return f"設定ファイル {path} は UTF-8 の TOML として読めません"
-    line, column = int(where.group(1)), int(where.group(2))
+    if where is not None:
+        line, column = int(where.group(1)), int(where.group(2))
+    else:
+        # tomllib names no position when the text ends where it still expects something
+        # ("at end of document"): the end, counted as tomllib counts (lines by "\n").
+        line, column = text.count("\n") + 1, len(text) - text.rfind("\n")
     message = f"設定ファイル {path} の TOML の書き方が正しくありません（{line} 行 {column} 列）"
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    if 0 < line <= len(lines) and re.match(_UNQUOTED_JAPANESE_KEY, lines[line - 1]):
+    lines = text.splitlines()
+    if where is None:
+        message += "。ファイルが途中で終わっています（値の書き忘れや、引用符・括弧の閉じ忘れがないか確認してください）"
+    elif 0 < line <= len(lines) and re.match(_UNQUOTED_JAPANESE_KEY, lines[line - 1]):
         key = lines[line - 1].split("=", 1)[0].strip()
         message += f"。日本語のキーは \"{key}\" = … のように引用符で囲んでください"
     return message

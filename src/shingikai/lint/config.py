@@ -14,6 +14,7 @@ from typing import Any, Final, NamedTuple
 from pydantic import ValidationError
 
 from ..errors import ConfigError, os_reason
+from ..model.expected import expected
 from ..model.settings import DEFAULT_CONFIG, Config, LintSettings
 from ..rules import RULES
 
@@ -121,15 +122,6 @@ def _with_known_codes(settings: LintSettings, path: Path) -> LintSettings:
     return settings.model_copy(update=update)
 
 
-_EXPECTED: Final = {
-    "string_type": "文字列",
-    "bool_type": "真偽値（true または false）",
-    "list_type": "リスト（例: [\"W403\"]）",
-    "dict_type": "テーブル",
-    "model_type": "テーブル",
-}
-
-
 def _describe(detail: Any) -> str:
     key = ".".join(str(part) for part in detail["loc"])
     kind = detail["type"]
@@ -137,7 +129,7 @@ def _describe(detail: Any) -> str:
         return f"  {key}: 不明なキーです"
     if kind == "string_pattern_mismatch":
         return f"  {key}: 自治体名は 市・町・村・区・都・道・府・県 まで書いてください（例: 狛江市）"
-    return f"  {key}: {_EXPECTED.get(kind, '正しい形式')}で書いてください"
+    return f"  {key}: {expected(kind)}で書いてください"
 
 
 def _declares_config(directory: Path) -> Path | None:

@@ -1,8 +1,10 @@
 """The README's shell examples run as written.
 
-Each ```sh block runs, line by line in order (a line may need the one before it), in a
-fresh copy of the repository, so that what the examples write lands in the copy, with
-the installed `shingikai` first on PATH. Every line must exit 0.
+Each ```sh block runs, line by line in order (a line may need the one before it), in bash
+as a user's terminal would, in a fresh copy of the repository with the installed
+`shingikai` first on PATH, and with a home directory of its own: what the examples write
+lands in the copy, or in that home (a shell's configuration, say), never in the checkout
+or the real home. Every line must exit 0.
 """
 
 from __future__ import annotations
@@ -46,12 +48,13 @@ def test_the_lines_not_run_are_lines_of_the_readme() -> None:
 @pytest.mark.parametrize("commands", [_example(commands) for commands in COMMANDS])
 def test_each_shell_example_of_the_readme_runs_as_written(commands: list[str], tmp_path: Path) -> None:
     copy = copy_checkout(tmp_path / "repository")
+    (tmp_path / "home").mkdir()
     environment = {key: value for key, value in os.environ.items() if key not in _MAKE_VARIABLES}
-    environment["PATH"] = f"{SHINGIKAI.parent}{os.pathsep}{environment['PATH']}"
+    environment.update(HOME=str(tmp_path / "home"), PATH=f"{SHINGIKAI.parent}{os.pathsep}{environment['PATH']}")
     for line in commands:
         if _command(line) in NOT_RUN:
             continue
         completed = subprocess.run(
-            ["sh", "-c", line], cwd=copy, env=environment, capture_output=True, text=True, timeout=600
+            ["bash", "-c", line], cwd=copy, env=environment, capture_output=True, text=True, timeout=600
         )
         assert completed.returncode == 0, f"{line}\n{completed.stdout}{completed.stderr}"

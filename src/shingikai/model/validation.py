@@ -21,6 +21,7 @@ from ..findings import Problem
 from ..loading.document import DataPath, Document
 from ..suggest import nearest
 from .case import NOTICE_SHAPE_KEYS, Case, is_blank
+from .expected import expected
 from .vocabulary import ITEMS
 
 # The codes of this stage; their documentation is in rules/format.py.
@@ -32,15 +33,6 @@ UNKNOWN_ITEM: Final = "E205"
 REPEATED: Final = "E206"
 UNSUPPORTED_VERSION: Final = "E207"
 
-_TYPE_NAMES: Final = {
-    "string_type": "文字列",
-    "list_type": "リスト（例: `[a, b]` や「- 」の並び）",
-    "model_type": "「キー: 値」の並び（マッピング）",
-    "model_attributes_type": "「キー: 値」の並び（マッピング）",
-    "dict_type": "「キー: 値」の並び（マッピング）",
-    "int_type": "整数",
-    "int_parsing": "整数",
-}
 _NOTICE_TAGS: Final = {"有", "無"}
 
 
@@ -239,8 +231,7 @@ def _translate(detail: ErrorDetails, document: Document) -> Iterator[CodedProble
     elif kind == "repeated":
         yield from _repeated(document, path, label, detail["input"], detail["ctx"]["indexes"])
     else:
-        expected = _TYPE_NAMES.get(kind, "正しい形式")
-        yield _at_key(WRONG_TYPE, document, path, f"{label}は{expected}で書いてください")
+        yield _at_key(WRONG_TYPE, document, path, f"{label}は{expected(kind)}で書いてください")
 
 
 def _at_key(code: str, document: Document, path: DataPath, message: str) -> CodedProblem:

@@ -41,13 +41,17 @@ def init(directory: Path) -> list[Path]:
 
 def _repository_files() -> dict[str, str]:
     """The files of a new case repository, by path relative to it."""
+    requirement = _install_requirement()
     return {
         CONFIG_FILE: _config_toml(),
         "cases/.gitkeep": "",
         SCHEMA_PATH: render_schema(),
         ".pre-commit-config.yaml": _PRE_COMMIT_CONFIG,
+        LAUNCHER: _launcher(requirement),
+        ".gitignore": _GITIGNORE,
+        ".gitattributes": _GITATTRIBUTES,
         ".vscode/settings.json": _vscode_settings(),
-        "README.md": _readme(),
+        "README.md": _readme(requirement),
     }
 
 
@@ -124,12 +128,77 @@ def _toml_value(value: Any) -> str:
 
 
 # --- The other files of a case repository.
+#
+# `git commit` runs the hook from a shell that need not have the virtual environment on
+# its PATH (a new terminal, an editor's Git). So the hook's entry is a launcher script
+# that finds shingikai in the repository's `.venv` itself, where the README's set-up
+# installs it; `sh` runs it on every system git runs on, Git for Windows included.
+
+LAUNCHER: Final = "scripts/shingikai-lint.sh"
+VENV: Final = ".venv"
+
+
+def _install_requirement() -> str:
+    """What `pip install` takes to install this shingikai again, quoted for the shell:
+    where it came from (PEP 610's direct_url.json), else the package index."""
+    import shlex
+    from importlib.metadata import distribution
+    from urllib.parse import urlsplit
+    from urllib.request import url2pathname
+
+    installed = distribution("shingikai")
+    direct = installed.read_text("direct_url.json")
+    if direct is None:
+        return f"shingikai=={installed.version}"
+    origin = json.loads(direct)
+    url = origin["url"]
+    if "vcs_info" in origin:
+        vcs = origin["vcs_info"]
+        return shlex.quote(f"shingikai @ {vcs['vcs']}+{url}@{vcs['commit_id']}")
+    if url.startswith("file:"):
+        return shlex.quote(url2pathname(urlsplit(url).path))
+    return shlex.quote(f"shingikai @ {url}")
+
+
+def _set_up_commands(requirement: str) -> str:
+    return f"""\
+python3 -m venv {VENV}
+{VENV}/bin/python -m pip install {requirement} pre-commit
+{VENV}/bin/pre-commit install
+"""
+
+
+def _launcher(requirement: str) -> str:
+    return f"""\
+#!/bin/sh
+# shingikai lint を実行します。.pre-commit-config.yaml のフックが、変更したケースファイルを引数にして
+# 呼びます。git commit を実行するシェルで仮想環境を有効にしていなくても検査できるよう、このリポジトリの
+# {VENV} の shingikai を使い、なければ PATH の shingikai を、どちらもなければ入れ方を示して止めます。
+root=$(dirname "$0")/..
+for shingikai in "$root/{VENV}/bin/shingikai" "$root/{VENV}/Scripts/shingikai.exe"; do
+  if [ -x "$shingikai" ]; then
+    exec "$shingikai" lint "$@"
+  fi
+done
+if command -v shingikai >/dev/null 2>&1; then
+  exec shingikai lint "$@"
+fi
+cat >&2 <<'EOF'
+shingikai が見つかりません（このリポジトリの {VENV} にも PATH にもありません）。
+このリポジトリのディレクトリで次を実行してから、もう一度コミットしてください（README.md の「準備」）:
+  python3 -m venv {VENV}
+  {VENV}/bin/python -m pip install {requirement}
+EOF
+exit 1
+"""
+
 
 _PRE_COMMIT_CONFIG: Final = f"""\
 # pre-commit の設定: コミットのたびに、変更した cases/ のケースファイルを shingikai lint で検査し、
-# エラーがあればコミットを止めます。有効にするには、このディレクトリで一度 `pre-commit install` を実行します。
+# エラーがあればコミットを止めます。有効にするには README.md の「準備」を一度行います。
 #
-# このフックは、この PC にインストールされた shingikai コマンドを使います（language: system）。
+# このフックは {LAUNCHER} を通して、このリポジトリの {VENV} に入れた shingikai
+# （なければ PATH の shingikai）を使います（language: system）。
 # shingikai のリポジトリを pre-commit から取得できる場合は、repos を次のように書き換えると、
 # pre-commit が shingikai を自分でインストールします:
 #   - repo: <shingikai のリポジトリの URL>
@@ -141,9 +210,19 @@ repos:
     hooks:
       - id: {HOOK_ID}
         name: shingikai lint
-        entry: shingikai lint
+        entry: sh {LAUNCHER}
         language: system
         files: {CASE_FILES}
+"""
+
+_GITIGNORE: Final = f"""\
+# README.md の「準備」で作る仮想環境（PC ごとに作り、コミットしません）
+{VENV}/
+"""
+
+# Git for Windows checks text files out with CRLF line ends, which `sh` cannot read.
+_GITATTRIBUTES: Final = f"""\
+{LAUNCHER} text eol=lf
 """
 
 
@@ -152,13 +231,28 @@ def _vscode_settings() -> str:
     return json.dumps(settings, ensure_ascii=False, indent=2) + "\n"
 
 
-def _readme() -> str:
+def _readme(requirement: str) -> str:
     bases = "、".join(basis.value for basis in v.BASES)
     return f"""\
 # 付議案件シート
 
 個人情報保護審議会の付議案件シートを、一件ずつ `cases/` の YAML ファイル（ケースファイル）で管理します。
 `shingikai lint` が形式と条例に照らして検査します。
+
+## 準備（最初に一度）
+
+このリポジトリの中に仮想環境 `{VENV}` を作って shingikai と pre-commit を入れ、コミット前の検査を
+有効にします。このリポジトリのディレクトリで:
+
+```sh
+{_set_up_commands(requirement)}```
+
+Windows では、1 行目を `py -m venv {VENV}` にし、`{VENV}/bin/` を `{VENV}/Scripts/` に読み替えます。
+`pip install` の後の `{requirement}` は、この README を作った shingikai の入手元です。別の場所から
+入れるときは、そこに書き換えます。`{VENV}/` は `.gitignore` でコミットの対象から外してあります。
+
+`shingikai` のコマンドを使うシェルでは、はじめに仮想環境を有効にします: `. {VENV}/bin/activate`
+（Windows の PowerShell では `{VENV}\\Scripts\\Activate.ps1`）。
 
 ## 案件を追加する
 
@@ -174,9 +268,13 @@ shingikai lint cases/
 
 ## コミット前の検査（pre-commit）
 
-一度 `pre-commit install` を実行すると、コミットのたびに `.pre-commit-config.yaml` のフックが
+「準備」の `pre-commit install` により、コミットのたびに `.pre-commit-config.yaml` のフックが
 変更した `cases/` のケースファイルを `shingikai lint` で検査し、エラーがあればコミットを止めます。
 指摘は `ファイル:行:列: コード メッセージ` の形で表示されます。
+
+フックは `{LAUNCHER}` を通して `{VENV}` の shingikai を使うので、仮想環境を有効にしていない
+シェルやエディタの Git 機能からのコミットも検査されます。`{VENV}` になければ PATH の shingikai を使い、
+どちらにもなければ、入れ方を示してコミットを止めます。
 
 ## エディタ（VS Code）
 

@@ -352,7 +352,7 @@ def init(
 
     for path in create_repository(directory):
         sys.stdout.write(f"作成: {path}\n")
-    sys.stdout.write(f"次に {directory} で `git init` と `pre-commit install` を実行し、`shingikai new` で案件を追加します\n")
+    sys.stdout.write(f"次に {directory}/README.md の「準備」（git、仮想環境、pre-commit）を行い、`shingikai new` で案件を追加します\n")
     return EXIT_OK
 
 

@@ -1,4 +1,4 @@
-"""The benchmark of issue 7: `shingikai lint` against check-jsonschema and the floor.
+"""The benchmark of issues 7 and 11: `shingikai lint` against check-jsonschema, the floor and the stack.
 
     .venv/bin/python bench/run.py [--sets 1,1000,10000] [--rounds-one 9] [--rounds-small 5]
                                   [--rounds-large 3] [--no-stages] [--no-render] [--json FILE]
@@ -54,7 +54,11 @@ SCHEMA = ROOT / "schemas" / "case.schema.json"
 SHINGIKAI = ROOT / ".venv" / "bin" / "shingikai"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 CHECK_JSONSCHEMA = HERE / ".venv-tools" / "bin" / "check-jsonschema"
-TARGETS = {"1": 0.6, "1000": 0.125}
+# Issue 11, item 7 (issue 7's targets, held with Typer as the stack specifies).
+TARGETS = {"1": 0.7, "1000": 0.125}
+# What shingikai may add, for a one-file lint, to starting its stack: `import yaml, pydantic, typer`.
+STACK_BUDGET_MS = 80.0
+STACK = "import yaml, pydantic, typer"
 SAMPLE_EVERY = 0.010
 
 
@@ -143,6 +147,7 @@ def files_of(count: int) -> list[str]:
 
 
 def commands(files: list[str], directory: str) -> dict[str, list[str]]:
+    stack = {"stack (import yaml, pydantic, typer)": [str(PYTHON), "-c", STACK]} if len(files) == 1 else {}
     return {
         "shingikai": [str(SHINGIKAI), "lint", *files],
         # The same files as one directory argument: CPython keeps several copies of its
@@ -151,6 +156,7 @@ def commands(files: list[str], directory: str) -> dict[str, list[str]]:
         "check-jsonschema": [str(CHECK_JSONSCHEMA), "--schemafile", str(SCHEMA.relative_to(ROOT)), *files],
         "floor": [str(PYTHON), str(HERE / "floor.py"), *files],
         "floor-2core": [str(PYTHON), str(HERE / "floor.py"), "--jobs", "2", *files],
+        **stack,
     }
 
 
@@ -197,6 +203,9 @@ def run_set(count: int, rounds: int) -> dict[str, object]:
     }
     summary["cpu_ratios"] = {
         other: median([a.cpu / b.cpu for a, b in zip(mine, runs[other], strict=True)]) for other in others
+    }
+    summary["differences_ms"] = {
+        other: 1000 * median([a.wall - b.wall for a, b in zip(mine, runs[other], strict=True)]) for other in others
     }
     return summary
 
@@ -309,7 +318,7 @@ def table(results: list[dict[str, object]], render: dict[str, object] | None, in
         else:
             lines.append(f"| 1,000 | render: ({render['reason']}) | | | | | | |")
     by_count = {str(r["files"]): r for r in results}
-    lines += ["", "Targets (issue 7, item 4), ratios measured in this run:", ""]
+    lines += ["", "Targets (issue 11, item 7), ratios measured in this run:", ""]
     lines.append("| target | measured (wall) | limit | | (same ratio in CPU time) |")
     lines.append("|---|---:|---:|---|---:|")
     for count, limit in TARGETS.items():
@@ -317,6 +326,11 @@ def table(results: list[dict[str, object]], render: dict[str, object] | None, in
             value = by_count[count]["ratios"]["check-jsonschema"]  # type: ignore[index]
             cpu = by_count[count]["cpu_ratios"]["check-jsonschema"]  # type: ignore[index]
             lines.append(f"| {int(count):,} file(s): shingikai ÷ check-jsonschema | {value:.3f}× | ≤ {limit}× | {'pass' if value <= limit else 'FAIL'} | {cpu:.3f}× |")
+    if "1" in by_count:
+        stack = next(name for name in by_count["1"]["tools"] if name.startswith("stack"))  # type: ignore[union-attr]
+        added = by_count["1"]["differences_ms"][stack]  # type: ignore[index]
+        verdict = "pass" if added <= STACK_BUDGET_MS else "FAIL"
+        lines.append(f"| 1 file: what shingikai adds to `{STACK}` (median paired difference) | {added:.0f} ms | ≤ {STACK_BUDGET_MS:.0f} ms | {verdict} | |")
     if "10000" in by_count:
         value = by_count["10000"]["ratios"]["floor-2core"]  # type: ignore[index]
         cpu = by_count["10000"]["cpu_ratios"]["floor-2core"]  # type: ignore[index]

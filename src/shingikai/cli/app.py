@@ -213,7 +213,7 @@ def lint(
 ) -> int:
     """ケースファイルを検査します。終了コード: 0 問題なし、1 エラー（--strict なら警告も）、2 使い方や読み込みの問題。"""
     from ..lint.config import ConfigResolver
-    from ..lint.pipeline import collect, lint_all, plan
+    from ..lint.pipeline import lint_run
     from ..reporters import REPORTERS
     from ..reporters.base import Totals
 
@@ -227,11 +227,10 @@ def lint(
     # The callbacks above have turned the two options into lists of selectors.
     selected: list[str] | None = select  # type: ignore[assignment]
     ignored: list[str] = ignore or []  # type: ignore[assignment]
-    jobs = plan(collect(paths, tell_missing), resolver, selected, ignored)
     reporter = REPORTERS[output_format](sys.stdout)
     totals = Totals()
     linted = unreadable = False
-    for result in lint_all(jobs):
+    for result in lint_run(paths, resolver, selected, ignored, tell_missing):
         linted = True
         if result.error is not None:
             _warn(result.error)

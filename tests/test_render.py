@@ -393,9 +393,17 @@ def test_warnings_are_shown_but_do_not_block(example: dict[str, Any], tmp_path: 
 # Outputs.
 
 
-def test_a_directory_renders_one_sheet_per_case_and_the_agenda(tmp_path: Path) -> None:
+def copy_seeds(directory: Path) -> Path:
+    """The six seed cases alone (cases/ also holds their meeting)."""
+    directory.mkdir(parents=True)
+    for path in SEEDS:
+        (directory / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    return directory
+
+
+def test_a_directory_of_cases_renders_one_sheet_per_case_and_the_index(tmp_path: Path) -> None:
     site = tmp_path / "out" / "site"
-    result = run("render", CASES, "-o", site)
+    result = run("render", copy_seeds(tmp_path / "cases"), "-o", site)
     assert result.code == 0, result.stderr
     assert sorted(p.name for p in site.iterdir()) == sorted([*(f"{p.stem}.html" for p in SEEDS), "index.html"])
     assert str(site) in result.stderr
@@ -503,7 +511,7 @@ def test_a_city_overrides_one_template_and_keeps_the_others(tmp_path: Path) -> N
         encoding="utf-8",
     )
     site = tmp_path / "site"
-    result = run("render", CASES, "-o", site, "--templates", templates)
+    result = run("render", *SEEDS, "-o", site, "--templates", templates)
     assert result.code == 0, result.stderr
     soup = BeautifulSoup((site / "koseki-cloud.html").read_text(encoding="utf-8"), "html.parser")
     assert text(soup.h1) == HEADING  # type: ignore[arg-type]

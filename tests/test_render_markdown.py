@@ -169,7 +169,7 @@ def test_user_text_cannot_inject_markdown_or_html(example: dict[str, Any], tmp_p
     ]  # fmt: skip
 
 
-def test_attachments_link_to_safe_files(example: dict[str, Any], tmp_path: Path) -> None:
+def test_attachments_are_copied_into_a_site_and_linked_there(example: dict[str, Any], tmp_path: Path) -> None:
     (tmp_path / "資料 (1).pdf").write_bytes(b"%PDF-1.4\n")
     example["attachments"] = [{"title": "概要資料", "file": "資料 (1).pdf"}]
     path = tmp_path / "case.yaml"
@@ -179,13 +179,14 @@ def test_attachments_link_to_safe_files(example: dict[str, Any], tmp_path: Path)
     assert result.code == 0, result.stderr
     parsed = parse((site / "case.md").read_text(encoding="utf-8"))
     links = [t for t in parsed.cell_tokens if t.type == "link_open"]
-    assert [t.attrs["href"] for t in links] == ["../%E8%B3%87%E6%96%99%20%281%29.pdf"]
+    assert [t.attrs["href"] for t in links] == ["attachments/%E8%B3%87%E6%96%99%20%281%29.pdf"]
+    assert (site / "attachments" / "資料 (1).pdf").read_bytes() == b"%PDF-1.4\n"
     assert parsed.row("その他資料")[1] == "概要資料"
 
 
 def test_the_agenda_lists_consultations_then_reports(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    result = run("render", "--format", "md", CASES, "-o", site)
+    result = run("render", "--format", "md", *SEEDS, "-o", site)
     assert result.code == 0, result.stderr
     assert sorted(p.name for p in site.iterdir()) == sorted([*(f"{p.stem}.md" for p in SEEDS), "index.md"])
     parsed = parse((site / "index.md").read_text(encoding="utf-8"))

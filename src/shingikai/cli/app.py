@@ -357,6 +357,7 @@ def init(
 
 @command
 def render(
+    ctx: typer.Context,
     paths: Paths,
     output: Annotated[
         Path | None,
@@ -364,23 +365,23 @@ def render(
             "--output",
             "-o",
             metavar="出力先",
-            help="出力先のファイル（省略すると標準出力）。複数のファイルやディレクトリのときは出力先のディレクトリで、"
-            "シートごとのファイルと一覧 index を書き出します",
+            help="出力先のファイル（省略すると標準出力）。会議、複数のファイルやディレクトリのときは出力先のディレクトリで、"
+            "次第・シート・一覧 index と資料を書き出します",
             show_default=False,
         ),
     ] = None,
     output_format: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--format",
             "-f",
             metavar="形式",
             callback=_choice(_render_formats),
             autocompletion=_render_formats,
-            help="出力形式: html, md（既定: html）",
+            help="出力形式: html, md（既定: 出力先のファイルの拡張子 .html / .md から、なければ html）",
             show_default=False,
         ),
-    ] = "html",
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="検査エラーがあっても、エラーの一覧を載せて出力します")] = False,
     templates: Annotated[
         Path | None,
@@ -393,29 +394,43 @@ def render(
     ] = None,
     config: ConfigFile = None,
 ) -> int:
-    """ケースファイルを検査し、付議案件シート（HTML または Markdown）として出力します。終了コード: 0 出力した、1 検査エラーがあり出力しなかった、2 使い方や読み込みの問題。"""
+    """ケースファイルと会議ファイルを検査し、付議案件シートと会議の次第（HTML または Markdown）として出力します。終了コード: 0 出力した、1 検査エラーがあり出力しなかった、2 使い方や読み込みの問題。"""
     from ..lint.config import ConfigResolver
-    from ..lint.pipeline import collect, plan
+    from ..lint.pipeline import collect
+    from ..lint.shelf import Shelf
     from ..render.publish import Destination, admit, publish
-    from ..render.templates import Renderer
+    from ..render.templates import EXTENSIONS, Renderer
 
-    destination = Destination.choose([Path(path) for path in paths], output)
-    renderer = Renderer(output_format, templates)
+    shelf = Shelf()
+    # One meeting file is several pages: it needs a directory, as several files do.
+    single_meeting = len(paths) == 1 and os.path.isfile(paths[0]) and shelf.meeting(paths[0]) is not None
+    destination = Destination.choose([Path(path) for path in paths], output, pages=single_meeting)
+    inferred = None
+    if destination.path is not None and not destination.directory:
+        inferred = EXTENSIONS.get(destination.path.suffix.lower())
+    if output_format is not None and inferred is not None and output_format != inferred:
+        raise UsageProblem(
+            ctx.command_path,
+            f"--format {output_format} と出力先 {destination.path} の拡張子（{destination.path.suffix}、{inferred}）が食い違っています。"
+            "どちらかを直すか、--format を省いて拡張子に任せてください",
+        )
+    renderer = Renderer(output_format or inferred or "html", templates)
     resolver = ConfigResolver(config)
     missing: list[str] = []
-    files = list(collect(paths, missing.append))
+    collection = collect(paths, missing.append)
+    files = list(collection)
     for message in missing:
         _warn(message)
     if missing:
         return EXIT_USAGE
     if not files:
         _fail("出力する YAML ファイル（*.yaml / *.yml）が見つかりません")
-    cases = admit(plan(files, resolver, None, []), force=force, notify=lambda line: sys.stderr.write(line + "\n"))
-    publish(renderer, destination, cases)
-    if destination.directory:
-        _warn(f"{destination.path} に {len(cases)} 件のシートと一覧（index.{output_format}）を書き出しました")
-    elif destination.path is not None:
-        _warn(f"{destination.path} に書き出しました")
+    admitted = admit(
+        files, collection.includes, resolver, shelf, force=force, notify=lambda line: sys.stderr.write(line + "\n")
+    )
+    written = publish(renderer, destination, admitted, single_meeting=single_meeting)
+    if destination.path is not None:
+        _warn(written)
     return EXIT_OK
 
 

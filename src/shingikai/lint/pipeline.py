@@ -113,6 +113,8 @@ class Inspection(NamedTuple):
     # The same for a meeting file, with what its agenda's cases were found to be.
     meeting: Meeting | None = None
     agenda: tuple[AgendaCase, ...] = ()
+    # Whether the file is a meeting's (its `kind` says so), validated or not.
+    meeting_file: bool = False
 
 
 def lint_file(job: Job, shelf: Shelf | None = None) -> FileResult:
@@ -154,7 +156,7 @@ def examine(job: Job, shelf: Shelf | None = None) -> Inspection:
         from .agenda import cases_to_lint
 
         result = result._replace(cases=cases_to_lint(subject.agenda))
-    return Inspection(result, subject.case, subject.meeting, subject.agenda)
+    return Inspection(result, subject.case, subject.meeting, subject.agenda, is_meeting(document.data))
 
 
 def _meeting_subject(document: Document, job: Job, shelf: Shelf) -> tuple[Subject, tuple[CodedProblem, ...]]:
@@ -262,14 +264,41 @@ def lint_run(
     agendas of their meetings that they did not name (each once, in agenda order)."""
     files = collect(paths, missing)
     shelf = Shelf()
-    agenda_cases: dict[object, str] = {}
+    agenda = _AgendaCases()
     for result in lint_all(plan(files, resolver, select, ignore), shelf):
         yield result
-        for case in result.cases:
-            agenda_cases.setdefault(_identity(case, _status(case)), case)
-    pulled = [case for case in agenda_cases.values() if not files.includes(case)]
-    for job in plan(pulled, resolver, select, ignore):
+        agenda.add(result)
+    for job in plan(agenda.not_in(files.includes), resolver, select, ignore):
         yield lint_file(job, shelf)
+
+
+def examine_run(
+    files: Iterable[str], given: Callable[[str], bool], resolver: ConfigResolver, shelf: Shelf
+) -> Iterator[tuple[Job, Inspection, bool]]:
+    """(job, inspection, whether it is one of `files`) of each of `files` in order, then of
+    each case on their meetings' agendas that is not `given`; in this process, for those
+    (render) who go on with the cases and meetings."""
+    agenda = _AgendaCases()
+    for job in plan(files, resolver, None, []):
+        inspection = examine(job, shelf)
+        agenda.add(inspection.result)
+        yield job, inspection, True
+    for job in plan(agenda.not_in(given), resolver, None, []):
+        yield job, examine(job, shelf), False
+
+
+class _AgendaCases:
+    """The case files on the agendas of a run's meetings, each once, in agenda order."""
+
+    def __init__(self) -> None:
+        self._found: dict[object, str] = {}
+
+    def add(self, result: FileResult) -> None:
+        for case in result.cases:
+            self._found.setdefault(_identity(case, _status(case)), case)
+
+    def not_in(self, given: Callable[[str], bool]) -> list[str]:
+        return [case for case in self._found.values() if not given(case)]
 
 
 def plan(

@@ -11,19 +11,18 @@ rows; then 記録項目 as its item grid and its row; then その他資料 and �
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Final
-from urllib.parse import quote
 
 from pydantic import BaseModel
 
 from ..model import vocabulary as v
 from ..model.case import (
     ActionSection,
+    Attachment,
     Case,
     Collection,
     Linkage,
@@ -149,10 +148,20 @@ Part = ItemGrid | Section | Notices
 @dataclass(frozen=True, slots=True)
 class AttachmentView:
     title: str
-    # A relative link from the output to the file, only for a safe path inside the repository.
+    # A relative link from the output to the file, only for a safe path to a file inside
+    # the repository.
     href: str | None = None
     # The path as written, shown as text when it cannot be a link.
     path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingMark:
+    """What a sheet on a meeting's agenda says of it in its header, linking to the agenda."""
+
+    title: str
+    label: str
+    href: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +183,7 @@ class Sheet:
     departments: str
     # Lint findings, shown as a banner: set only when the sheet is rendered with --force.
     findings: tuple[str, ...] = ()
+    meeting: MeetingMark | None = None
 
     @property
     def kind_label(self) -> str:
@@ -201,9 +211,23 @@ class IndexGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class MeetingEntry:
+    title: str
+    href: str
+    date: str
+    place: str
+    # 諮問事項 4件・報告事項 2件
+    agenda: str
+
+
+@dataclass(frozen=True, slots=True)
 class Index:
     heading: str
     groups: tuple[IndexGroup, ...]
+    # The meetings, newest first; when there are any, the groups are the cases on no agenda.
+    meetings: tuple[MeetingEntry, ...] = ()
+    meetings_label: ClassVar[str] = "会議"
+    unscheduled_label: ClassVar[str] = "会議に付されていない案件"
 
 
 def _title(model: type[BaseModel], field: str) -> str:
@@ -365,16 +389,33 @@ def _parts(case: Case, config: Config) -> tuple[Part, ...]:
 
 _SCHEME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
+# How a page links to an attachment's file (found inside `root`, the repository).
+Link = Callable[[Path, Path], str]
 
-def attachment_link(file: str, case_file: Path, repository_root: Path, output_dir: Path) -> str | None:
-    """The href from the output to an attachment, or None unless `file` is a plain relative
-    path (no scheme, not absolute, no backslash) that stays inside the case repository."""
+
+def attachment_file(file: str, source_file: Path, root: Path) -> Path | None:
+    """The file an attachment names, or None unless `file` is a plain relative path (no
+    scheme, not absolute, no backslash) to a file that exists inside the repository `root`."""
     if _SCHEME.match(file) or "\\" in file:
         return None
-    target = attachment_target(file, case_file.resolve().parent, repository_root.resolve())
-    if target is None:
+    target = attachment_target(file, source_file.resolve().parent, root.resolve())
+    if target is None or not target.is_file():
         return None
-    return quote(Path(os.path.relpath(target, output_dir.resolve())).as_posix())
+    return target
+
+
+def attachment_views(
+    attachments: Iterable[Attachment], source_file: Path, root: Path, link: Link
+) -> tuple[AttachmentView, ...]:
+    """Each attachment: a link where its file can be reached, else its path as text."""
+    views = []
+    for attachment in attachments:
+        target = None if attachment.file is None else attachment_file(attachment.file, source_file, root)
+        if target is None:
+            views.append(AttachmentView(attachment.title, path=attachment.file))
+        else:
+            views.append(AttachmentView(attachment.title, href=link(target, root.resolve())))
+    return tuple(views)
 
 
 def build_sheet(
@@ -383,23 +424,16 @@ def build_sheet(
     *,
     case_file: Path,
     repository_root: Path,
-    output_dir: Path,
+    link: Link,
     findings: Sequence[str] = (),
+    meeting: MeetingMark | None = None,
 ) -> Sheet:
-    """The sheet of `case`; attachment links are relative to `output_dir`."""
+    """The sheet of `case`; `link` makes the links to its attachments' files."""
     departments = "・".join(case.departments)
     fields = (
         Row(_title(Case, "departments"), Text.of(departments)),
         *_rows(Case, case, ("business_name", "summary", "period", "volume")),
     )
-    attachments = []
-    for attachment in case.attachments:
-        href = None
-        if attachment.file is not None:
-            href = attachment_link(attachment.file, case_file, repository_root, output_dir)
-        attachments.append(
-            AttachmentView(attachment.title, href, attachment.file if href is None else None)
-        )
     return Sheet(
         heading=f"{config.council}付議案件シート",
         label=case.header_label,
@@ -411,15 +445,18 @@ def build_sheet(
         fields=fields,
         parts=_parts(case, config),
         attachments_label=_title(Case, "attachments"),
-        attachments=tuple(attachments),
+        attachments=attachment_views(case.attachments, case_file, repository_root, link),
         remarks=Row(_title(Case, "remarks"), Text.of(case.remarks)),
         departments=departments,
         findings=tuple(findings),
+        meeting=meeting,
     )
 
 
-def build_index(council: str, sheets: Sequence[tuple[Sheet, str]]) -> Index:
-    """The agenda: 諮問事項 first, then 報告事項, each numbered in the order given."""
+def build_index(council: str, sheets: Sequence[tuple[Sheet, str]], meetings: Sequence[MeetingEntry] = ()) -> Index:
+    """The index of a render: the meetings, newest first (as given), if there are any; then
+    the sheets (those on no meeting's agenda), 諮問事項 first, then 報告事項, each numbered
+    in the order given."""
     groups = []
     for kind in v.KINDS:
         label = _kind_label(kind)
@@ -430,4 +467,5 @@ def build_index(council: str, sheets: Sequence[tuple[Sheet, str]]) -> Index:
         )
         if entries:
             groups.append(IndexGroup(label, entries))
-    return Index(f"{council} 付議案件一覧", tuple(groups))
+    heading = f"{council} 会議一覧" if meetings else f"{council} 付議案件一覧"
+    return Index(heading, tuple(groups), tuple(meetings))

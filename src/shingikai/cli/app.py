@@ -102,10 +102,10 @@ def _choice(choices: Callable[[], Sequence[str]]) -> Callable[[str | None], str 
     return check
 
 
-def _choices(choices: Callable[[], Sequence[str]]) -> Callable[[list[str]], list[str]]:
-    def check(values: list[str]) -> list[str]:
+def _choices(choices: Callable[[], Sequence[str]]) -> Callable[[list[str] | None], list[str]]:
+    def check(values: list[str] | None) -> list[str]:
         allowed = tuple(choices())
-        return [one_of(allowed, value) for value in values]
+        return [one_of(allowed, value) for value in values or ()]
 
     return check
 
@@ -284,38 +284,44 @@ def rules(
 
 
 @command
-def schema() -> int:
-    """ケースファイルの形式を JSON Schema（draft 2020-12）で表示します。エディタの補完・説明・検査に使います。"""
+def schema(
+    meeting: Annotated[bool, typer.Option("--meeting", help="会議ファイルの形式を表示します")] = False,
+) -> int:
+    """ケースファイル（--meeting なら会議ファイル）の形式を JSON Schema（draft 2020-12）で表示します。エディタの補完・説明・検査に使います。"""
     from ..scaffold.schema import render
 
-    sys.stdout.write(render())
+    sys.stdout.write(render(meeting=meeting))
     return EXIT_OK
 
 
 @command
 def new(
+    ctx: typer.Context,
     kind: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--kind",
             metavar="種別",
             callback=_choice(_kinds),
             autocompletion=_kinds,
-            help="諮問 または 報告（必須）",
+            help="諮問 または 報告（案件には必須）",
             show_default=False,
         ),
-    ],
+    ] = None,
     basis: Annotated[
-        list[str],
+        list[str] | None,
         typer.Option(
             "--basis",
             metavar="根拠",
             callback=_choices(_bases),
             autocompletion=_bases,
-            help="根拠規定（本人外収集、目的外利用、外部提供、記録項目、結合、その他）。該当するだけ繰り返します（必須）",
+            help="根拠規定（本人外収集、目的外利用、外部提供、記録項目、結合、その他）。該当するだけ繰り返します（案件には必須）",
             show_default=False,
         ),
-    ],
+    ] = None,
+    meeting: Annotated[
+        bool, typer.Option("--meeting", help="案件ではなく会議ファイル（日時・場所・議題）のひな形を書き出します")
+    ] = False,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -327,10 +333,19 @@ def new(
         ),
     ] = None,
 ) -> int:
-    """新しい案件のケースファイルのひな形を、必要な項目をシートの項目名のコメント付きで書き出します。"""
-    from ..scaffold.skeleton import create, skeleton
+    """新しい案件のケースファイル（--meeting なら会議ファイル）のひな形を、必要な項目をシートの項目名のコメント付きで書き出します。"""
+    from ..scaffold.skeleton import create, meeting_skeleton, skeleton
 
-    text = skeleton(kind, basis)
+    if meeting:
+        if kind is not None or basis:
+            raise UsageProblem(ctx.command_path, "--meeting には --kind と --basis を指定できません（会議ファイルには種別も根拠規定もありません）")
+        text = meeting_skeleton()
+    elif kind is None:
+        raise UsageProblem(ctx.command_path, "--kind を指定してください")
+    elif not basis:
+        raise UsageProblem(ctx.command_path, "--basis を指定してください")
+    else:
+        text = skeleton(kind, basis)
     if output is None:
         sys.stdout.write(text)
         return EXIT_OK

@@ -15,9 +15,9 @@ from ..lint.config import CONFIG_FILE
 from ..model import vocabulary as v
 from ..model.settings import Config
 from .schema import render as render_schema
-from .skeleton import SCHEMA_PATH, create
+from .skeleton import MEETING_SCHEMA_PATH, SCHEMA_PATH, create
 
-CASE_FILES: Final = r"^cases/.*\.ya?ml$"
+CASE_FILES: Final = r"^(cases|meetings)/.*\.ya?ml$"
 HOOK_ID: Final = "shingikai-lint"
 
 
@@ -44,7 +44,9 @@ def _repository_files() -> dict[str, str]:
     return {
         CONFIG_FILE: _config_toml(),
         "cases/.gitkeep": "",
+        "meetings/.gitkeep": "",
         SCHEMA_PATH: render_schema(),
+        MEETING_SCHEMA_PATH: render_schema(meeting=True),
         ".pre-commit-config.yaml": _PRE_COMMIT_CONFIG,
         ".vscode/settings.json": _vscode_settings(),
         "README.md": _readme(),
@@ -126,7 +128,7 @@ def _toml_value(value: Any) -> str:
 # --- The other files of a case repository.
 
 _PRE_COMMIT_CONFIG: Final = f"""\
-# pre-commit の設定: コミットのたびに、変更した cases/ のケースファイルを shingikai lint で検査し、
+# pre-commit の設定: コミットのたびに、変更した cases/ のケースファイルと meetings/ の会議ファイルを shingikai lint で検査し、
 # エラーがあればコミットを止めます。有効にするには、このディレクトリで一度 `pre-commit install` を実行します。
 #
 # このフックは、この PC にインストールされた shingikai コマンドを使います（language: system）。
@@ -148,7 +150,12 @@ repos:
 
 
 def _vscode_settings() -> str:
-    settings = {"yaml.schemas": {f"./{SCHEMA_PATH}": ["cases/**/*.yaml", "cases/**/*.yml"]}}
+    settings = {
+        "yaml.schemas": {
+            f"./{SCHEMA_PATH}": ["cases/**/*.yaml", "cases/**/*.yml"],
+            f"./{MEETING_SCHEMA_PATH}": ["meetings/**/*.yaml", "meetings/**/*.yml"],
+        }
+    }
     return json.dumps(settings, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -172,17 +179,31 @@ shingikai lint cases/
 `shingikai lint cases/` のエラーがなくなるまで直します（最初は空欄が E201 として並びます）。
 コードの説明は `shingikai rules E201` で表示します。
 
+## 会議を記録する
+
+審議会の会議一回が `meetings/` の会議ファイル一つです。日時・場所と議題（諮問事項と報告事項、
+それぞれ案件のケースファイルを付す順に）を書き、会議の後に会議の結果を加えます。
+
+```sh
+shingikai new --meeting -o meetings/会議名.yaml
+shingikai lint meetings/
+shingikai render meetings/ -o build/site
+```
+
+会議ファイルを検査すると、議題の案件も検査します。`render` は会議ごとのフォルダに次第とシートを書き出します。
+
 ## コミット前の検査（pre-commit）
 
 一度 `pre-commit install` を実行すると、コミットのたびに `.pre-commit-config.yaml` のフックが
-変更した `cases/` のケースファイルを `shingikai lint` で検査し、エラーがあればコミットを止めます。
+変更した `cases/` のケースファイルと `meetings/` の会議ファイルを `shingikai lint` で検査し、エラーがあればコミットを止めます。
 指摘は `ファイル:行:列: コード メッセージ` の形で表示されます。
 
 ## エディタ（VS Code）
 
 拡張機能「YAML」（Red Hat）を入れると、`{SCHEMA_PATH}` によって、キーの補完、
 シートの項目名と説明の表示、形式の誤りの表示ができます（`.vscode/settings.json` で設定済み）。
-shingikai を更新したら `shingikai schema > {SCHEMA_PATH}` で JSON Schema も更新します。
+会議ファイルには `{MEETING_SCHEMA_PATH}` が使われます。shingikai を更新したら
+`shingikai schema > {SCHEMA_PATH}` と `shingikai schema --meeting > {MEETING_SCHEMA_PATH}` で JSON Schema も更新します。
 
 ## 設定
 

@@ -126,7 +126,8 @@ def test_the_sheet_has_every_row_in_the_sheets_order() -> None:
 
 
 def test_the_record_items_section_follows_the_notices_with_its_own_grid() -> None:
-    labels = row_labels(render_html(CASES / "kosodate-senkou-kyufukin.yaml"))
+    soup = render_html(CASES / "kosodate-senkou-kyufukin.yaml")
+    labels = row_labels(soup)
     assert labels[7:] == [
         "項目表",
         "その他の項目",
@@ -136,10 +137,18 @@ def test_the_record_items_section_follows_the_notices_with_its_own_grid() -> Non
         "通知/目的外利用",
         "項目表",
         "その他の記録項目",
-        "電子計算機処理による記録項目の設定、追加又は変更/システム",
+        # As on the printed sheet, the section's long name spans both label columns.
+        "電子計算機処理による記録項目の設定、追加又は変更",
         "",
         "その他資料",
         "備考",
+    ]
+    record = [tr for tr in rows(soup) if tr.select_one("th.group[colspan='2']")][0]
+    following = record.find_next_sibling("tr")
+    assert following is not None
+    assert [paragraphs(tr.find_all("td", recursive=False)[-1]) for tr in (record, following)] == [
+        ["（システム）", "児童手当システム"],
+        ["【記録項目の設定、追加又は変更をする電子計算機処理の概要】", "児童手当システムの記録項目に追加する。"],
     ]
 
 

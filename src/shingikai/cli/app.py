@@ -152,7 +152,7 @@ Paths = Annotated[
     list[str],
     typer.Argument(
         metavar="パス",
-        help="ケースファイル、またはディレクトリ（*.yaml / *.yml を再帰的に探します）",
+        help="ケースファイルか会議ファイル、またはディレクトリ（*.yaml / *.yml を再帰的に探します）",
         show_default=False,
     ),
 ]
@@ -211,7 +211,7 @@ def lint(
     strict: Annotated[bool, typer.Option("--strict", help="警告があっても終了コード 1 にします")] = False,
     config: ConfigFile = None,
 ) -> int:
-    """ケースファイルを検査します。終了コード: 0 問題なし、1 エラー（--strict なら警告も）、2 使い方や読み込みの問題。"""
+    """ケースファイルと会議ファイルを検査します（会議ファイルは議題の案件とともに）。終了コード: 0 問題なし、1 エラー（--strict なら警告も）、2 使い方や読み込みの問題。"""
     from ..lint.config import ConfigResolver
     from ..lint.pipeline import lint_run
     from ..reporters import REPORTERS

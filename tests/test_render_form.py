@@ -109,3 +109,20 @@ def test_printed_the_continued_page_names_its_section_and_long_labels_fit(browse
     # The page before ends inside the section; the continued page begins with it.
     assert "外部提供先での個人情報の管理の方法" in texts[starts[0]]
     assert "外部提供先での個人情報の管理の方法" not in texts[starts[0] - 1]
+
+
+@pytest.mark.browser
+def test_a_meetings_sheet_names_the_meeting_and_its_item_on_every_printed_page(browser: object, tmp_path: Path) -> None:
+    out = tmp_path / "r3-3"
+    assert run("render", CASES / "meetings" / "r3-3.yaml", "-o", out).code == 0
+    page = browser.new_page()  # type: ignore[attr-defined]
+    try:
+        page.goto((out / "hikazei-setai-kyufukin.html").as_uri())
+        page.emulate_media(media="print")
+        pdf = PdfReader(io.BytesIO(page.pdf(format="A4", prefer_css_page_size=True)))
+    finally:
+        page.close()
+    assert len(pdf.pages) >= 2
+    for printed in pdf.pages:
+        text = re.sub(r"\s", "", unicodedata.normalize("NFKC", printed.extract_text()))
+        assert text.startswith("令和3年度第3回狛江市個人情報保護審議会諮問事項(4)狛江市個人情報保護審議会付議案件シート"), text[:80]

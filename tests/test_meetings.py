@@ -306,3 +306,20 @@ def test_the_process_pool_lints_a_meetings_cases_once(repository: Path) -> None:
         result = run("lint", "--format", "json", *args, cwd=repository)
         assert result.code == 1
         assert [(f["path"], f["line"], f["code"]) for f in result.json()["findings"]] == [("cases/case-117.yaml", 11, "E205")], args
+
+
+def test_hostile_agenda_paths_are_findings_not_tracebacks(repository: Path) -> None:
+    long = "a" * 5000
+    paths = [f"../cases/{long}.yaml", "/etc/passwd", "~/x.yaml", "../cases/*.yaml", "..", "file:///etc/passwd"]
+    agenda = "consultations:\n" + "".join(f"  - case: '{path}'\n" for path in paths)
+    agenda += "reports: [1, {case: [a]}]\n" + f"attachments: [{{title: 長い名前, file: '{long}'}}]\n"
+    meeting(repository, agenda)
+    result = run("lint", "--format", "json", "meetings/r3-3.yaml", cwd=repository)
+    assert result.code == 1 and "Traceback" not in result.stderr
+    assert [(f["line"], f["code"]) for f in result.json()["findings"]] == [
+        (8, "E501"), (9, "E501"), (10, "E501"), (11, "E501"), (12, "E501"), (13, "E501"),
+        (14, "E203"), (14, "E203"), (15, "W407"),
+    ]  # fmt: skip
+    forced = run("render", "--force", "meetings/r3-3.yaml", "-o", "out", cwd=repository)
+    assert forced.code == 0 and "Traceback" not in forced.stderr
+    assert sorted(p.name for p in (repository / "out").iterdir()) == ["index.html"]

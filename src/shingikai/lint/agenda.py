@@ -8,13 +8,14 @@ the cases with their meeting.
 """
 
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..loading.document import DataPath
 from ..model.meeting import AgendaCase, Decided, Found, Meeting, agenda_label, is_meeting
 from ..model.vocabulary import KINDS, PENDING
-from ..repository import attachment_target
+from ..repository import attachment_target, file_status
 from .shelf import Shelf
 
 CASE_SUFFIXES = (".yaml", ".yml")
@@ -46,9 +47,10 @@ def resolve(
 def _examined(entry: AgendaCase, shelf: Shelf) -> AgendaCase:
     target = entry.target
     assert target is not None
-    if not target.exists():
+    status = file_status(target)
+    if status is None:
         return entry._replace(found=Found.MISSING)
-    if not target.is_file():
+    if not stat.S_ISREG(status.st_mode):
         return entry._replace(found=Found.NOT_A_FILE)
     if not target.name.endswith(CASE_SUFFIXES):
         return entry._replace(found=Found.NOT_YAML)

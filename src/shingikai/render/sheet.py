@@ -35,7 +35,7 @@ from ..model.case import (
     SecondaryUse,
 )
 from ..model.settings import Config
-from ..repository import attachment_target
+from ..repository import attachment_target, is_regular_file
 
 CHECKED: Final = "■"
 UNCHECKED: Final = "□"
@@ -490,7 +490,7 @@ def attachment_file(file: str, source_file: Path, root: Path) -> Path | None:
     if _SCHEME.match(file) or "\\" in file:
         return None
     target = attachment_target(file, source_file.resolve().parent, root.resolve())
-    if target is None or not target.is_file():
+    if target is None or not is_regular_file(target):
         return None
     return target
 

@@ -11,7 +11,7 @@ from ..findings import Problem
 from ..loading.document import TextScalar
 from ..model.case import ActionSection
 from ..model.vocabulary import OPERATIONS
-from ..repository import attachment_target
+from ..repository import attachment_target, is_regular_file
 from .registry import Subject, rule
 
 # How a title names each basis.
@@ -235,7 +235,7 @@ def attachment_file(subject: Subject) -> Iterator[Problem]:
         target = attachment_target(attachment.file, directory, root)
         if target is None:
             yield Problem(where, f"資料のファイル「{attachment.file}」はリポジトリ（{root}）の外を指しています。リポジトリの中に置いて相対パスで書いてください")
-        elif not target.is_file():
+        elif not is_regular_file(target):
             yield Problem(where, f"資料のファイル「{attachment.file}」がありません（{directory} からの相対パスで書きます）")
 
 

@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..loading.document import DataPath
-from ..model.meeting import AgendaCase, Decided, Found, Meeting, agenda_label, is_meeting
-from ..model.vocabulary import KINDS, PENDING
+from ..model.agenda import AgendaCase, Decided, Found, agenda_label
+from ..model.meeting import Meeting
+from ..model.vocabulary import KINDS, PENDING, is_meeting
 from ..repository import attachment_target, file_status
-from .shelf import Shelf
-
-CASE_SUFFIXES = (".yaml", ".yml")
+from .shelf import CASE_SUFFIXES, Shelf
 
 
 def resolve(

@@ -11,21 +11,23 @@ import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, islice
-from typing import Final, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from ..errors import CodedProblem
 from ..findings import Finding
 from ..loading.document import Document
 from ..model.case import Case
-from ..model.meeting import AgendaCase, Meeting, is_meeting
+from ..model.agenda import AgendaCase, Decided
 from ..model.validation import validate, validate_meeting
+from ..model.vocabulary import is_meeting
 from ..repository import repository_root
 from ..rules.registry import Subject
 from .config import ConfigResolver, LoadedConfig
-from .shelf import Shelf, load
+from .shelf import CASE_SUFFIXES, Shelf, load
 from .suppression import InlineSuppressions, Selection
 
-CASE_SUFFIXES: Final = (".yaml", ".yml")
+if TYPE_CHECKING:
+    from ..model.meeting import Meeting
 
 
 class FileResult(NamedTuple):
@@ -111,7 +113,7 @@ class Inspection(NamedTuple):
     # values are stand-ins (validation.STAND_IN_TEXT) and whose findings say so.
     case: Case | None = None
     # The same for a meeting file, with what its agenda's cases were found to be.
-    meeting: Meeting | None = None
+    meeting: "Meeting | None" = None
     agenda: tuple[AgendaCase, ...] = ()
     # Whether the file is a meeting's (its `kind` says so), validated or not.
     meeting_file: bool = False
@@ -166,7 +168,7 @@ def _meeting_subject(document: Document, job: Job, shelf: Shelf) -> tuple[Subjec
     validation = validate_meeting(document)
     meeting = validation.meeting
     resolved: tuple[AgendaCase, ...] = ()
-    decided: tuple = ()
+    decided: tuple[Decided, ...] = ()
     if meeting is not None:
         root = repository_root(os.path.dirname(os.path.abspath(job.path)), job.config.root)
         resolved = agenda.resolve(meeting, validation.invalid, job.path, root, shelf)

@@ -12,10 +12,11 @@ from typing import Final, NamedTuple
 from ..errors import CodedProblem, InputError, UnreadableCase
 from ..loading.document import Document, parse
 from ..loading.source import decode, read_source
-from ..model.meeting import is_meeting
 from ..model.validation import MeetingValidation, Validation, validate, validate_meeting
-from ..model.vocabulary import MEETING_KIND
+from ..model.vocabulary import MEETING_KIND, is_meeting
 
+# The files a directory holds that are linted (case files and meeting files).
+CASE_SUFFIXES: Final = (".yaml", ".yml")
 # The UTF-8 of 会議: a file without it is no meeting file, whatever else it is.
 _MEETING_BYTES: Final = MEETING_KIND.encode("utf-8")
 

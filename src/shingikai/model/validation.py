@@ -12,7 +12,7 @@ import types
 import typing
 from collections.abc import Iterator
 from functools import cache
-from typing import Any, Final, Literal, NamedTuple, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
@@ -23,8 +23,10 @@ from ..findings import Problem
 from ..loading.document import DataPath, Document
 from ..suggest import nearest
 from .case import NOTICE_SHAPE_KEYS, Case, is_blank
-from .meeting import Meeting
 from .vocabulary import AGENDA_LISTS, ITEMS
+
+if TYPE_CHECKING:
+    from .meeting import Meeting
 
 # The codes of this stage; their documentation is in rules/format.py.
 MISSING: Final = "E201"
@@ -57,7 +59,7 @@ class Validation(NamedTuple):
 
 class MeetingValidation(NamedTuple):
     # As `Validation`, for a meeting file.
-    meeting: Meeting | None
+    meeting: "Meeting | None"
     problems: tuple[CodedProblem, ...]
     invalid: frozenset[DataPath]
 
@@ -69,6 +71,9 @@ def validate(document: Document) -> Validation:
 
 def validate_meeting(document: Document) -> MeetingValidation:
     """A meeting file against the meeting format, which also wants at least one agenda item."""
+    # Most runs read no meeting: its model is imported when one is read.
+    from .meeting import Meeting
+
     meeting, problems, invalid = _validated(document, Meeting)
     if meeting is not None and not meeting.consultations and not meeting.reports:
         keys = [agenda.key for agenda in AGENDA_LISTS]

@@ -51,6 +51,11 @@ OTHER_BASIS: Final = "その他"
 MEETING_KIND: Final = "会議"
 
 
+def is_meeting(data: dict[str, object]) -> bool:
+    """Whether a file's data is a meeting's: its `kind` says 会議."""
+    return data.get("kind") == MEETING_KIND
+
+
 class AgendaList(NamedTuple):
     """One list of a meeting's agenda: its key, its label, the case kind it takes, its decisions."""
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from ..model.meeting import Meeting, agenda_label
+from ..model.agenda import agenda_label
+from ..model.meeting import Meeting
 from ..model.settings import Config
 from ..model.vocabulary import AGENDA_LISTS
 from .sheet import AttachmentView, Link, MeetingEntry, Row, Sheet, Text, attachment_views

@@ -40,7 +40,8 @@ from ..lint.config import ConfigResolver, LoadedConfig
 from ..lint.pipeline import examine_run
 from ..lint.shelf import Shelf
 from ..model.case import Case
-from ..model.meeting import AgendaCase, Found, Meeting, agenda_label
+from ..model.agenda import AgendaCase, Found, agenda_label
+from ..model.meeting import Meeting
 from ..reporters.base import plain_line
 from ..repository import repository_root
 from .agenda import AgendaSheet, build_agenda, meeting_entry

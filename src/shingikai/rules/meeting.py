@@ -7,9 +7,10 @@ decisions of the other meetings of the directory; these checks judge them.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from ..findings import Problem
-from ..model.meeting import AgendaCase, Found
+from ..model.agenda import AgendaCase, Found
 from ..model.vocabulary import AGENDA_LIST_BY_KEY, CONDITIONAL
 from ..suggest import nearest
 from .registry import Subject, rule
@@ -52,7 +53,7 @@ def agenda_case_not_found(subject: Subject) -> Iterator[Problem]:
             yield Problem(where, message)
 
 
-def _not_found(entry: AgendaCase, subject: Subject, root: object) -> str | None:
+def _not_found(entry: AgendaCase, subject: Subject, root: Path) -> str | None:
     case = _where(subject, entry)
     if entry.found is Found.OUTSIDE:
         return f"{case}はリポジトリ（{root}）の外を指しています。リポジトリの中のケースファイルを相対パスで書いてください"
@@ -95,7 +96,7 @@ def repeated_case(subject: Subject) -> Iterator[Problem]:
       - case: ../cases/gakkou-kenshin-itaku.yaml
     ```
     """
-    first: dict[object, AgendaCase] = {}
+    first: dict[Path, AgendaCase] = {}
     for entry in subject.agenda:
         if entry.target is None:
             continue

@@ -14,14 +14,18 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from ..findings import Problem, Severity, Span
 from ..loading.document import DataPath, Document
 from ..model.case import Case, is_blank
-from ..model.meeting import AgendaCase, Decided, Meeting, is_meeting
+from ..model.agenda import AgendaCase, Decided
+from ..model.vocabulary import is_meeting
 from ..model.settings import Config
 from ..repository import repository_root
+
+if TYPE_CHECKING:
+    from ..model.meeting import Meeting
 
 SECTION_TITLES = ("何を検査するか", "なぜ問題か", "違反例", "修正例")
 _HEADING = re.compile(r"^## (.+)$", re.MULTILINE)
@@ -41,7 +45,7 @@ class Subject(NamedTuple):
     configured_root: Path | None
     # A meeting file: the meeting, its agenda's case files as found, and the decisions
     # of the other meetings in its directory.
-    meeting: Meeting | None = None
+    meeting: "Meeting | None" = None
     agenda: tuple[AgendaCase, ...] = ()
     decided: tuple[Decided, ...] = ()
 
@@ -58,7 +62,7 @@ class Subject(NamedTuple):
         return self.case
 
     @property
-    def checked_meeting(self) -> Meeting:
+    def checked_meeting(self) -> "Meeting":
         """The validated meeting; only checks registered with `needs="meeting"` read it."""
         if self.meeting is None:
             raise RuntimeError("a check that needs the meeting ran without one")
@@ -100,7 +104,7 @@ class Rule(NamedTuple):
         if needs is None:
             return True
         if needs == "case":
-            model: Case | Meeting | None = subject.case
+            model: "Case | Meeting | None" = subject.case
         elif needs == "meeting":
             model = subject.meeting
         elif needs == "case file":

@@ -126,3 +126,33 @@ def test_a_meetings_sheet_names_the_meeting_and_its_item_on_every_printed_page(b
     for printed in pdf.pages:
         text = re.sub(r"\s", "", unicodedata.normalize("NFKC", printed.extract_text()))
         assert text.startswith("令和3年度第3回狛江市個人情報保護審議会諮問事項(4)狛江市個人情報保護審議会付議案件シート"), text[:80]
+
+
+@pytest.mark.browser
+def test_an_agenda_page_with_results_prints_on_a4_within_its_width(browser: object, tmp_path: Path) -> None:
+    meeting = (CASES / "meetings" / "r3-3.yaml").read_text(encoding="utf-8")
+    decided = re.sub(
+        r"(  - case: \.\./[a-z-]+\.yaml\n)",
+        r"\1    result:\n      decision: 継続審議\n      opinion: 次回までに、委託先での管理の方法を具体的に示すこと。\n",
+        meeting,
+    )
+    (tmp_path / "meetings").mkdir()
+    for path in SEEDS:
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    path = tmp_path / "meetings" / "r3-3.yaml"
+    path.write_text(decided, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("render", path, "-o", out)
+    assert result.code == 0, result.stderr
+    page = browser.new_page(viewport={"width": round((210 - 24) * MM), "height": round(297 * MM)})  # type: ignore[attr-defined]
+    try:
+        page.goto((out / "index.html").as_uri())
+        page.emulate_media(media="print")
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        pdf = PdfReader(io.BytesIO(page.pdf(format="A4", prefer_css_page_size=True)))
+        results = page.locator("td.result").count()
+    finally:
+        page.close()
+    assert widths[0] <= widths[1]
+    assert results == 6 and len(pdf.pages) == 2, len(pdf.pages)

@@ -323,3 +323,27 @@ def test_hostile_agenda_paths_are_findings_not_tracebacks(repository: Path) -> N
     forced = run("render", "--force", "meetings/r3-3.yaml", "-o", "out", cwd=repository)
     assert forced.code == 0 and "Traceback" not in forced.stderr
     assert sorted(p.name for p in (repository / "out").iterdir()) == ["index.html"]
+
+
+def test_one_run_reads_each_file_once(repository: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from collections import Counter
+
+    from shingikai.lint import shelf
+    from shingikai.lint.config import ConfigResolver
+    from shingikai.lint.pipeline import lint_run
+
+    reads: Counter[str] = Counter()
+    read = shelf.read_source
+
+    def counted(path: str) -> bytes:
+        reads[str(Path(path).resolve())] += 1
+        return read(path)
+
+    monkeypatch.setattr(shelf, "read_source", counted)
+    agenda = "consultations:\n  - case: ../cases/koseki-cloud.yaml\n  - case: ../cases/ai-ocr-shoukyaku-shisan.yaml\n"
+    meeting(repository, agenda, name="r3-3.yaml")
+    meeting(repository, agenda, name="r3-4.yaml", number=4, date="令和4年2月21日（月）")
+    paths = [str(repository / "meetings"), str(repository / "cases" / "koseki-cloud.yaml")]
+    results = list(lint_run(paths, ConfigResolver(None), None, [], lambda message: None))
+    assert [Path(result.display).name for result in results] == ["r3-3.yaml", "r3-4.yaml", "koseki-cloud.yaml", "ai-ocr-shoukyaku-shisan.yaml"]
+    assert set(reads.values()) == {1} and len(reads) == 4

@@ -128,7 +128,8 @@ def examine(job: Job, shelf: Shelf | None = None) -> Inspection:
 
     `shelf` holds what the run has read for its meetings: a file on it is not read again.
     """
-    loaded = (shelf.get(job.path) if shelf is not None else None) or load(job.path)
+    shelved = shelf.get(job.path) if shelf is not None else None
+    loaded = shelved or load(job.path)
     if loaded.error is not None:
         return Inspection(FileResult(job.path, error=loaded.error))
     document = loaded.document
@@ -136,9 +137,11 @@ def examine(job: Job, shelf: Shelf | None = None) -> Inspection:
         return Inspection(_result(job, loaded.problems, loaded.text, None))
     ignored = job.selection.for_file(job.path)
     if is_meeting(document.data):
-        subject, found = _meeting_subject(document, job, Shelf() if shelf is None else shelf)
+        shelf = Shelf() if shelf is None else shelf
+        shelf.keep(job.path, loaded)
+        subject, found = _meeting_subject(document, job, shelf)
     else:
-        validation = validate(document)
+        validation = (shelf.validation(job.path) if shelf is not None and shelved else None) or validate(document)
         subject = Subject(
             document=document,
             case=validation.case,

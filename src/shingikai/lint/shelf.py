@@ -2,8 +2,9 @@
 
 A meeting is checked with its cases and against the other meetings of its directory
 (W503), and one case may be on several agendas: the shelf keeps what was read for a
-meeting, so that each file is read, parsed and validated once per run. A run that
-lints only cases never puts anything on it.
+meeting, so that each file is read, parsed and validated once per run (once per worker
+in a run that uses the process pool). A run that lints only cases never puts anything
+on it.
 """
 
 import os
@@ -60,6 +61,16 @@ class Shelf:
         if not self._loaded:
             return None
         return self._loaded.get(os.path.realpath(path))
+
+    def validation(self, path: str) -> Validation | None:
+        """The case validation of `path` made already, if any."""
+        if not self._cases:
+            return None
+        return self._cases.get(os.path.realpath(path))
+
+    def keep(self, path: str, loaded: Loaded) -> None:
+        """Put a file read elsewhere on the shelf: a meeting, which its siblings read (W503)."""
+        self._loaded.setdefault(os.path.realpath(path), loaded)
 
     def load(self, path: str) -> Loaded:
         key = os.path.realpath(path)

@@ -39,10 +39,12 @@ $(BENCH_TOOLS)/bin/check-jsonschema:
 bench: $(STAMP) $(BENCH_TOOLS)/bin/check-jsonschema
 	$(BIN)/python bench/run.py
 
-# Regenerate the committed JSON Schema from the models (a test fails while the two differ).
+# Regenerate the committed JSON Schemas from the models (a test fails while they differ).
 schema: $(STAMP)
 	$(BIN)/shingikai schema > $(VENV)/case.schema.json
+	$(BIN)/shingikai schema --meeting > $(VENV)/meeting.schema.json
 	mv $(VENV)/case.schema.json schemas/case.schema.json
+	mv $(VENV)/meeting.schema.json schemas/meeting.schema.json
 
 clean:
 	rm -rf $(VENV) build dist

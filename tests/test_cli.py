@@ -14,7 +14,7 @@ def test_no_command_shows_the_commands_and_exits_2():
     result = run()
     assert result.code == 2
     assert result.stdout.startswith("使い方: shingikai [オプション] <コマンド> ...\n")
-    assert "\nコマンド:\n  lint    ケースファイルを検査します\n  rules   検査のコードの一覧" in result.stdout
+    assert "\nコマンド:\n  lint    ケースファイルと会議ファイルを検査します（会議ファイルは議題の案件とともに）\n  rules   検査のコードの一覧" in result.stdout
     for command in ("lint", "rules", "schema", "new", "init", "render"):
         assert f"\n  {command} " in result.stdout
     assert result.stdout == run("--help").stdout
@@ -24,7 +24,7 @@ def test_help_of_a_command_is_japanese_and_aligned_by_display_width():
     result = run("lint", "--help")
     assert result.code == 0
     assert result.stdout.startswith("使い方: shingikai lint [オプション] パス...\n")
-    assert "\n引数:\n  パス...  ケースファイル、またはディレクトリ" in result.stdout
+    assert "\n引数:\n  パス...  ケースファイルか会議ファイル、またはディレクトリ" in result.stdout
     # 形式 and コード are two columns a character: the help texts start in one column.
     assert "\n  -f, --format 形式  出力形式: text, json, github, sarif（既定: text）\n" in result.stdout
     assert "\n  --select コード    報告するコード" in result.stdout

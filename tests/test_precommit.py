@@ -31,7 +31,10 @@ def test_the_hook_manifest_runs_shingikai_lint_on_case_files_only() -> None:
     assert hook["language"] == "python"
     case_files = re.compile(hook["files"])
     assert case_files.search("cases/ai-ocr.yaml") and case_files.search("cases/2022/koseki.yml")
-    assert not any(case_files.search(p) for p in ("shingikai.yaml", ".pre-commit-config.yaml", "docs/cases/x.yaml", "cases/x.md"))
+    assert case_files.search("meetings/r3-3.yaml") and case_files.search("meetings/2022/r4-1.yml")
+    assert not any(
+        case_files.search(p) for p in ("shingikai.yaml", ".pre-commit-config.yaml", "docs/cases/x.yaml", "cases/x.md", "docs/meetings/x.yaml")
+    )
 
 
 def _git(*args: str, cwd: Path, env: dict[str, str]) -> None:
@@ -86,6 +89,13 @@ def case_repository(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
     (cases / "cases" / "bad.yaml").write_text(bad, encoding="utf-8")
     # Not a case file: the hook must leave it alone.
     (cases / "notes.yaml").write_text("memo: 会議の日程\n", encoding="utf-8")
+    # A meeting whose agenda names a case that is not there.
+    (cases / "meetings").mkdir()
+    (cases / "meetings" / "r3-3.yaml").write_text(
+        "version: 1\nkind: 会議\nfiscal_year: 令和3年度\nnumber: 3\ndate: 令和4年1月17日（月）\nplace: 本庁舎\n"
+        "consultations:\n  - case: ../cases/good.yaml\n  - case: ../cases/gone.yaml\n",
+        encoding="utf-8",
+    )
     _git("init", "--quiet", cwd=cases, env=env)
     _git("add", "--all", cwd=cases, env=env)
     return project, cases, env
@@ -118,7 +128,8 @@ def test_pre_commit_passes_a_good_case_and_stops_a_bad_one_with_its_finding(
     findings = [line for line in failed.stdout.splitlines() if re.match(r"^\S+:\d+:\d+: [EW]\d{3} ", line)]
     assert findings == [
         "cases/bad.yaml:20:19: E205 「電話」は保有個人情報の項目表にありません。「電話番号」の誤りではありませんか"
-        "（表にない項目は other_items に書きます）"
+        "（表にない項目は other_items に書きます）",
+        "meetings/r3-3.yaml:9:5: E501 諮問事項（2）の案件「../cases/gone.yaml」のファイルがありません（会議ファイルのディレクトリからの相対パスで書きます）",
     ]
 
 

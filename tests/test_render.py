@@ -126,7 +126,8 @@ def test_the_sheet_has_every_row_in_the_sheets_order() -> None:
 
 
 def test_the_record_items_section_follows_the_notices_with_its_own_grid() -> None:
-    labels = row_labels(render_html(CASES / "kosodate-senkou-kyufukin.yaml"))
+    soup = render_html(CASES / "kosodate-senkou-kyufukin.yaml")
+    labels = row_labels(soup)
     assert labels[7:] == [
         "項目表",
         "その他の項目",
@@ -136,10 +137,18 @@ def test_the_record_items_section_follows_the_notices_with_its_own_grid() -> Non
         "通知/目的外利用",
         "項目表",
         "その他の記録項目",
-        "電子計算機処理による記録項目の設定、追加又は変更/システム",
+        # As on the printed sheet, the section's long name spans both label columns.
+        "電子計算機処理による記録項目の設定、追加又は変更",
         "",
         "その他資料",
         "備考",
+    ]
+    record = [tr for tr in rows(soup) if tr.select_one("th.group[colspan='2']")][0]
+    following = record.find_next_sibling("tr")
+    assert following is not None
+    assert [paragraphs(tr.find_all("td", recursive=False)[-1]) for tr in (record, following)] == [
+        ["（システム）", "児童手当システム"],
+        ["【記録項目の設定、追加又は変更をする電子計算機処理の概要】", "児童手当システムの記録項目に追加する。"],
     ]
 
 
@@ -393,9 +402,17 @@ def test_warnings_are_shown_but_do_not_block(example: dict[str, Any], tmp_path: 
 # Outputs.
 
 
-def test_a_directory_renders_one_sheet_per_case_and_the_agenda(tmp_path: Path) -> None:
+def copy_seeds(directory: Path) -> Path:
+    """The six seed cases alone (cases/ also holds their meeting)."""
+    directory.mkdir(parents=True)
+    for path in SEEDS:
+        (directory / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    return directory
+
+
+def test_a_directory_of_cases_renders_one_sheet_per_case_and_the_index(tmp_path: Path) -> None:
     site = tmp_path / "out" / "site"
-    result = run("render", CASES, "-o", site)
+    result = run("render", copy_seeds(tmp_path / "cases"), "-o", site)
     assert result.code == 0, result.stderr
     assert sorted(p.name for p in site.iterdir()) == sorted([*(f"{p.stem}.html" for p in SEEDS), "index.html"])
     assert str(site) in result.stderr
@@ -503,7 +520,7 @@ def test_a_city_overrides_one_template_and_keeps_the_others(tmp_path: Path) -> N
         encoding="utf-8",
     )
     site = tmp_path / "site"
-    result = run("render", CASES, "-o", site, "--templates", templates)
+    result = run("render", *SEEDS, "-o", site, "--templates", templates)
     assert result.code == 0, result.stderr
     soup = BeautifulSoup((site / "koseki-cloud.html").read_text(encoding="utf-8"), "html.parser")
     assert text(soup.h1) == HEADING  # type: ignore[arg-type]

@@ -36,7 +36,7 @@ A4_HEIGHT = round(297 * MM)
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("site")
-    result = run("render", CASES, "-o", directory)
+    result = run("render", *SEEDS, "-o", directory)
     assert result.code == 0, result.stderr
     return directory
 

@@ -107,13 +107,14 @@ def test_each_grid_is_a_table_of_every_item() -> None:
     path = CASES / "hikazei-setai-kyufukin.yaml"
     case = seed(path)
     parsed = render_md(path)
-    grids = [t for t in parsed.tables if t[0][0] == "基本的事項"]
+    grids = [t for t in parsed.tables if t[0] == ["分類", "項目"]]
     assert len(grids) == 2
-    for grid, section in zip(grids, (case["external_provision"], case["record_items"])):
-        assert [name for name in grid[0] if name] == list(ITEM_GROUPS)
-        assert len(grid) == 1 + 7 and all(len(row) == 6 for row in grid)
-        shown = [c for row in grid[1:] for c in row if c]
-        assert sorted(shown) == sorted(("■" if item in section["items"] else "□") + item for item in ITEMS)
+    for grid, section, other in zip(grids, (case["external_provision"], case["record_items"]), ("その他の項目", "その他の記録項目")):
+        # One row per group of the grid, its items in the grid's order; then the other items.
+        assert [row[0] for row in grid[1:]] == [*ITEM_GROUPS, other]
+        for row, items in zip(grid[1:], ITEM_GROUPS.values()):
+            assert row[1] == " ".join(("■" if item in section["items"] else "□") + item for item in items)
+        assert grid[-1][1] == "、".join(section["other_items"])
 
 
 def test_the_notice_cell_holds_the_three_part_reason() -> None:
@@ -163,13 +164,13 @@ def test_user_text_cannot_inject_markdown_or_html(example: dict[str, Any], tmp_p
     blocks = [t.type.removesuffix("_open") for t in parsed.tokens if t.type.endswith("_open") and t.level == 0]
     assert blocks == [
         "heading", "paragraph", "table",
-        "paragraph", "table", "paragraph",
+        "paragraph", "table",
         "heading", "table", "heading", "table", "heading", "table",
         "table",
     ]  # fmt: skip
 
 
-def test_attachments_link_to_safe_files(example: dict[str, Any], tmp_path: Path) -> None:
+def test_attachments_are_copied_into_a_site_and_linked_there(example: dict[str, Any], tmp_path: Path) -> None:
     (tmp_path / "資料 (1).pdf").write_bytes(b"%PDF-1.4\n")
     example["attachments"] = [{"title": "概要資料", "file": "資料 (1).pdf"}]
     path = tmp_path / "case.yaml"
@@ -179,13 +180,14 @@ def test_attachments_link_to_safe_files(example: dict[str, Any], tmp_path: Path)
     assert result.code == 0, result.stderr
     parsed = parse((site / "case.md").read_text(encoding="utf-8"))
     links = [t for t in parsed.cell_tokens if t.type == "link_open"]
-    assert [t.attrs["href"] for t in links] == ["../%E8%B3%87%E6%96%99%20%281%29.pdf"]
+    assert [t.attrs["href"] for t in links] == ["attachments/%E8%B3%87%E6%96%99%20%281%29.pdf"]
+    assert (site / "attachments" / "資料 (1).pdf").read_bytes() == b"%PDF-1.4\n"
     assert parsed.row("その他資料")[1] == "概要資料"
 
 
 def test_the_agenda_lists_consultations_then_reports(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    result = run("render", "--format", "md", CASES, "-o", site)
+    result = run("render", "--format", "md", *SEEDS, "-o", site)
     assert result.code == 0, result.stderr
     assert sorted(p.name for p in site.iterdir()) == sorted([*(f"{p.stem}.md" for p in SEEDS), "index.md"])
     parsed = parse((site / "index.md").read_text(encoding="utf-8"))

@@ -157,7 +157,9 @@ def test_new_explains_a_bad_request_in_japanese(args: tuple[str, ...], message: 
 REPOSITORY_FILES = {
     "shingikai.toml",
     "cases/.gitkeep",
+    "meetings/.gitkeep",
     "schemas/case.schema.json",
+    "schemas/meeting.schema.json",
     ".pre-commit-config.yaml",
     "scripts/shingikai-lint.sh",
     ".gitignore",
@@ -178,10 +180,17 @@ def test_init_creates_a_case_repository(tmp_path: Path) -> None:
     assert _files(repository) == REPOSITORY_FILES
     assert (repository / "cases" / ".gitkeep").read_text() == ""
     assert (repository / "schemas" / "case.schema.json").read_text(encoding="utf-8") == run("schema").stdout
+    assert (repository / "schemas" / "meeting.schema.json").read_text(encoding="utf-8") == run("schema", "--meeting").stdout
     settings = json.loads((repository / ".vscode" / "settings.json").read_text(encoding="utf-8"))
-    assert settings == {"yaml.schemas": {"./schemas/case.schema.json": ["cases/**/*.yaml", "cases/**/*.yml"]}}
+    assert settings == {
+        "yaml.schemas": {
+            "./schemas/case.schema.json": ["cases/**/*.yaml", "cases/**/*.yml"],
+            "./schemas/meeting.schema.json": ["meetings/**/*.yaml", "meetings/**/*.yml"],
+        }
+    }
     readme = (repository / "README.md").read_text(encoding="utf-8")
     assert "shingikai new --kind" in readme and "pre-commit install" in readme
+    assert "shingikai new --meeting -o meetings/" in readme
     # The virtual environment that the README's set-up makes is not committed.
     assert (repository / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == ".venv/"
     # Nor checked out with CRLF line ends on Windows, which sh cannot read.
@@ -281,3 +290,52 @@ def test_init_adds_to_an_existing_directory(tmp_path: Path) -> None:
     (tmp_path / "cases" / "old.yaml").write_text("version: 1\n", encoding="utf-8")
     assert run("init", tmp_path).code == 0
     assert _files(tmp_path) == REPOSITORY_FILES | {"cases/old.yaml"}
+
+
+MEETING_SKELETON = """\
+# yaml-language-server: $schema=../schemas/meeting.schema.json
+version: 1  # 形式の版
+kind: 会議  # 種別
+fiscal_year:  # 年度
+number:  # 第N回
+date:  # 日時
+time:  # 時間
+place:  # 場所
+consultations:  # 諮問事項
+  - case:  # 案件
+reports:  # 報告事項
+  - case:  # 案件
+"""
+
+
+def test_new_meeting_writes_a_meeting_skeleton_whose_lint_names_each_empty_value(tmp_path: Path) -> None:
+    assert run("init", tmp_path).code == 0
+    result = run("new", "--meeting", "-o", "meetings/r4-1.yaml", cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    assert (tmp_path / "meetings" / "r4-1.yaml").read_text(encoding="utf-8") == MEETING_SKELETON
+    assert run("new", "--meeting").stdout == MEETING_SKELETON
+    lint = run("lint", "meetings/r4-1.yaml", cwd=tmp_path)
+    assert lint.code == 1
+    assert lint.lines() == [
+        "meetings/r4-1.yaml:4:1: E201 年度（fiscal_year）が空です",
+        "meetings/r4-1.yaml:5:1: E201 第N回（number）が空です",
+        "meetings/r4-1.yaml:6:1: E201 日時（date）が空です",
+        "meetings/r4-1.yaml:8:1: E201 場所（place）が空です",
+        "meetings/r4-1.yaml:10:5: E201 案件（consultations[0].case）が空です",
+        "meetings/r4-1.yaml:12:5: E201 案件（reports[0].case）が空です",
+    ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--meeting", "--kind", "諮問"), ("--meeting", "--basis", "結合")],
+    ids=["kind", "basis"],
+)
+def test_new_meeting_takes_no_kind_or_basis(args: tuple[str, ...], tmp_path: Path) -> None:
+    result = run("new", *args, cwd=tmp_path)
+    assert result.code == 2
+    assert result.stderr == (
+        "shingikai: --meeting には --kind と --basis を指定できません（会議ファイルには種別も根拠規定もありません）。"
+        "`shingikai new --help` で使い方を表示します\n"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -17,6 +17,7 @@ from shingikai.model import vocabulary
 from conftest import AS_SUBMITTED, CASES, REPO, dump, lint_json, overlay, run
 
 SCHEMA_FILE = REPO / "schemas" / "case.schema.json"
+MEETING_SCHEMA_FILE = REPO / "schemas" / "meeting.schema.json"
 MODELINE = "# yaml-language-server: $schema=../schemas/case.schema.json"
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 # The codes of the format: what the model rejects (E2, and the notice shapes E305/E306).
@@ -41,6 +42,63 @@ def test_the_committed_schema_is_what_shingikai_schema_prints() -> None:
     result = run("schema")
     assert result.code == 0, result.stderr
     assert result.stdout == SCHEMA_FILE.read_text(encoding="utf-8"), "schemas/case.schema.json is stale: run `make schema`"
+
+
+def test_the_committed_meeting_schema_is_what_shingikai_schema_meeting_prints() -> None:
+    result = run("schema", "--meeting")
+    assert result.code == 0, result.stderr
+    assert result.stdout == MEETING_SCHEMA_FILE.read_text(encoding="utf-8"), "schemas/meeting.schema.json is stale: run `make schema`"
+
+
+@pytest.fixture(scope="module")
+def meeting_validator() -> Draft202012Validator:
+    schema = json.loads(MEETING_SCHEMA_FILE.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema" and "$id" not in schema
+    return Draft202012Validator(schema)
+
+
+def test_every_meeting_key_has_its_label_and_a_japanese_description() -> None:
+    schema = json.loads(MEETING_SCHEMA_FILE.read_text(encoding="utf-8"))
+    properties = list(_properties(schema))
+    assert {name for name, _ in properties} >= {"fiscal_year", "number", "date", "place", "consultations", "case", "decision", "conditions", "opinion"}
+    for name, prop in properties:
+        assert JAPANESE.search(prop["title"]), name
+        assert JAPANESE.search(prop["description"]) and "\n" not in prop["description"], name
+    assert schema["properties"]["date"]["title"] == "日時"
+    assert schema["$defs"]["Result"]["properties"]["decision"]["enum"] == list(vocabulary.DECISIONS)
+
+
+def test_the_seed_meeting_passes_the_meeting_schema(meeting_validator: Draft202012Validator) -> None:
+    path = CASES / "meetings" / "r3-3.yaml"
+    assert path.read_text(encoding="utf-8").splitlines()[0] == "# yaml-language-server: $schema=../../schemas/meeting.schema.json"
+    assert list(meeting_validator.iter_errors(load(path))) == []
+
+
+@pytest.mark.parametrize(
+    ("snippet", "code"),
+    [
+        ({"fiscal_year": "令和3年"}, "E203"),
+        ({"date": "2022年1月17日"}, "E203"),
+        ({"number": 0}, "E203"),
+        ({"place": " "}, "E201"),
+        ({"consultations": [{"case": "../ai-ocr-shoukyaku-shisan.yaml", "result": {"decision": "可決"}}]}, "E204"),
+        ({"reports": [{"case": "../ninchisho-koureisha-sousaku.yaml", "memo": "x"}]}, "E202"),
+    ],
+    ids=["fiscal year", "western date", "number 0", "blank place", "decision", "unknown key"],
+)
+def test_the_meeting_schema_rejects_what_lint_reports(
+    snippet: dict[str, Any], code: str, meeting_validator: Draft202012Validator, tmp_path: Path
+) -> None:
+    data = overlay(load(CASES / "meetings" / "r3-3.yaml"), snippet)
+    assert list(meeting_validator.iter_errors(data)) != []
+    (tmp_path / "cases" / "meetings").mkdir(parents=True)
+    for case in CASES.glob("*.yaml"):
+        (tmp_path / "cases" / case.name).write_text(case.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    path = tmp_path / "cases" / "meetings" / "m.yaml"
+    path.write_text(dump(data), encoding="utf-8")
+    assert code in [c for _, c in lint_json(path).codes()]
 
 
 def test_the_schema_is_draft_2020_12_without_an_id(schema: dict[str, Any]) -> None:

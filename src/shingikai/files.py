@@ -7,8 +7,8 @@ import secrets
 from pathlib import Path
 
 
-def write_whole(target: Path, text: str, *, replace: bool) -> None:
-    """Write `text` (UTF-8) to `target` so that no reader ever sees a part of it.
+def write_whole(target: Path, content: str | bytes, *, replace: bool) -> None:
+    """Write `content` (text as UTF-8) to `target` so that no reader ever sees a part of it.
 
     With `replace`, an existing file is replaced (a rename); without, an existing file
     is left alone and FileExistsError raised (a hard link never overwrites). Other
@@ -18,7 +18,7 @@ def write_whole(target: Path, text: str, *, replace: bool) -> None:
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(descriptor, "wb") as stream:
-            stream.write(text.encode("utf-8"))
+            stream.write(content.encode("utf-8") if isinstance(content, str) else content)
             stream.flush()
             os.fsync(stream.fileno())
         if replace:

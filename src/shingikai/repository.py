@@ -1,5 +1,7 @@
 """The case repository a file belongs to, and what may be reached inside it."""
 
+import os
+import stat
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,3 +26,17 @@ def attachment_target(file: str, directory: Path, root: Path) -> Path | None:
     if Path(file).is_absolute() or not target.is_relative_to(root):
         return None
     return target
+
+
+def file_status(path: Path) -> os.stat_result | None:
+    """The status of `path`, or None when there is none to be had: it does not exist, or
+    the system refuses the name (too long, a loop of links)."""
+    try:
+        return path.stat()
+    except (OSError, ValueError):
+        return None
+
+
+def is_regular_file(path: Path) -> bool:
+    status = file_status(path)
+    return status is not None and stat.S_ISREG(status.st_mode)

@@ -102,10 +102,10 @@ def _choice(choices: Callable[[], Sequence[str]]) -> Callable[[str | None], str 
     return check
 
 
-def _choices(choices: Callable[[], Sequence[str]]) -> Callable[[list[str]], list[str]]:
-    def check(values: list[str]) -> list[str]:
+def _choices(choices: Callable[[], Sequence[str]]) -> Callable[[list[str] | None], list[str]]:
+    def check(values: list[str] | None) -> list[str]:
         allowed = tuple(choices())
-        return [one_of(allowed, value) for value in values]
+        return [one_of(allowed, value) for value in values or ()]
 
     return check
 
@@ -152,7 +152,7 @@ Paths = Annotated[
     list[str],
     typer.Argument(
         metavar="パス",
-        help="ケースファイル、またはディレクトリ（*.yaml / *.yml を再帰的に探します）",
+        help="ケースファイルか会議ファイル、またはディレクトリ（*.yaml / *.yml を再帰的に探します）",
         show_default=False,
     ),
 ]
@@ -211,9 +211,9 @@ def lint(
     strict: Annotated[bool, typer.Option("--strict", help="警告があっても終了コード 1 にします")] = False,
     config: ConfigFile = None,
 ) -> int:
-    """ケースファイルを検査します。終了コード: 0 問題なし、1 エラー（--strict なら警告も）、2 使い方や読み込みの問題。"""
+    """ケースファイルと会議ファイルを検査します（会議ファイルは議題の案件とともに）。終了コード: 0 問題なし、1 エラー（--strict なら警告も）、2 使い方や読み込みの問題。"""
     from ..lint.config import ConfigResolver
-    from ..lint.pipeline import collect, lint_all, plan
+    from ..lint.pipeline import lint_run
     from ..reporters import REPORTERS
     from ..reporters.base import Totals
 
@@ -227,11 +227,10 @@ def lint(
     # The callbacks above have turned the two options into lists of selectors.
     selected: list[str] | None = select  # type: ignore[assignment]
     ignored: list[str] = ignore or []  # type: ignore[assignment]
-    jobs = plan(collect(paths, tell_missing), resolver, selected, ignored)
     reporter = REPORTERS[output_format](sys.stdout)
     totals = Totals()
     linted = unreadable = False
-    for result in lint_all(jobs):
+    for result in lint_run(paths, resolver, selected, ignored, tell_missing):
         linted = True
         if result.error is not None:
             _warn(result.error)
@@ -285,38 +284,44 @@ def rules(
 
 
 @command
-def schema() -> int:
-    """ケースファイルの形式を JSON Schema（draft 2020-12）で表示します。エディタの補完・説明・検査に使います。"""
+def schema(
+    meeting: Annotated[bool, typer.Option("--meeting", help="会議ファイルの形式を表示します")] = False,
+) -> int:
+    """ケースファイル（--meeting なら会議ファイル）の形式を JSON Schema（draft 2020-12）で表示します。エディタの補完・説明・検査に使います。"""
     from ..scaffold.schema import render
 
-    sys.stdout.write(render())
+    sys.stdout.write(render(meeting=meeting))
     return EXIT_OK
 
 
 @command
 def new(
+    ctx: typer.Context,
     kind: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--kind",
             metavar="種別",
             callback=_choice(_kinds),
             autocompletion=_kinds,
-            help="諮問 または 報告（必須）",
+            help="諮問 または 報告（案件には必須）",
             show_default=False,
         ),
-    ],
+    ] = None,
     basis: Annotated[
-        list[str],
+        list[str] | None,
         typer.Option(
             "--basis",
             metavar="根拠",
             callback=_choices(_bases),
             autocompletion=_bases,
-            help="根拠規定（本人外収集、目的外利用、外部提供、記録項目、結合、その他）。該当するだけ繰り返します（必須）",
+            help="根拠規定（本人外収集、目的外利用、外部提供、記録項目、結合、その他）。該当するだけ繰り返します（案件には必須）",
             show_default=False,
         ),
-    ],
+    ] = None,
+    meeting: Annotated[
+        bool, typer.Option("--meeting", help="案件ではなく会議ファイル（日時・場所・議題）のひな形を書き出します")
+    ] = False,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -328,10 +333,19 @@ def new(
         ),
     ] = None,
 ) -> int:
-    """新しい案件のケースファイルのひな形を、必要な項目をシートの項目名のコメント付きで書き出します。"""
-    from ..scaffold.skeleton import create, skeleton
+    """新しい案件のケースファイル（--meeting なら会議ファイル）のひな形を、必要な項目をシートの項目名のコメント付きで書き出します。"""
+    from ..scaffold.skeleton import create, meeting_skeleton, skeleton
 
-    text = skeleton(kind, basis)
+    if meeting:
+        if kind is not None or basis:
+            raise UsageProblem(ctx.command_path, "--meeting には --kind と --basis を指定できません（会議ファイルには種別も根拠規定もありません）")
+        text = meeting_skeleton()
+    elif kind is None:
+        raise UsageProblem(ctx.command_path, "--kind を指定してください")
+    elif not basis:
+        raise UsageProblem(ctx.command_path, "--basis を指定してください")
+    else:
+        text = skeleton(kind, basis)
     if output is None:
         sys.stdout.write(text)
         return EXIT_OK
@@ -358,6 +372,7 @@ def init(
 
 @command
 def render(
+    ctx: typer.Context,
     paths: Paths,
     output: Annotated[
         Path | None,
@@ -365,23 +380,23 @@ def render(
             "--output",
             "-o",
             metavar="出力先",
-            help="出力先のファイル（省略すると標準出力）。複数のファイルやディレクトリのときは出力先のディレクトリで、"
-            "シートごとのファイルと一覧 index を書き出します",
+            help="出力先のファイル（省略すると標準出力）。会議、複数のファイルやディレクトリのときは出力先のディレクトリで、"
+            "次第・シート・一覧 index と資料を書き出します",
             show_default=False,
         ),
     ] = None,
     output_format: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--format",
             "-f",
             metavar="形式",
             callback=_choice(_render_formats),
             autocompletion=_render_formats,
-            help="出力形式: html, md（既定: html）",
+            help="出力形式: html, md（既定: 出力先のファイルの拡張子 .html / .md から、なければ html）",
             show_default=False,
         ),
-    ] = "html",
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="検査エラーがあっても、エラーの一覧を載せて出力します")] = False,
     templates: Annotated[
         Path | None,
@@ -394,29 +409,43 @@ def render(
     ] = None,
     config: ConfigFile = None,
 ) -> int:
-    """ケースファイルを検査し、付議案件シート（HTML または Markdown）として出力します。終了コード: 0 出力した、1 検査エラーがあり出力しなかった、2 使い方や読み込みの問題。"""
+    """ケースファイルと会議ファイルを検査し、付議案件シートと会議の次第（HTML または Markdown）として出力します。終了コード: 0 出力した、1 検査エラーがあり出力しなかった、2 使い方や読み込みの問題。"""
     from ..lint.config import ConfigResolver
-    from ..lint.pipeline import collect, plan
+    from ..lint.pipeline import collect
+    from ..lint.shelf import Shelf
     from ..render.publish import Destination, admit, publish
-    from ..render.templates import Renderer
+    from ..render.templates import EXTENSIONS, Renderer
 
-    destination = Destination.choose([Path(path) for path in paths], output)
-    renderer = Renderer(output_format, templates)
+    shelf = Shelf()
+    # One meeting file is several pages: it needs a directory, as several files do.
+    single_meeting = len(paths) == 1 and os.path.isfile(paths[0]) and shelf.meeting(paths[0]) is not None
+    destination = Destination.choose([Path(path) for path in paths], output, pages=single_meeting)
+    inferred = None
+    if destination.path is not None and not destination.directory:
+        inferred = EXTENSIONS.get(destination.path.suffix.lower())
+    if output_format is not None and inferred is not None and output_format != inferred:
+        raise UsageProblem(
+            ctx.command_path,
+            f"--format {output_format} と出力先 {destination.path} の拡張子（{destination.path.suffix}、{inferred}）が食い違っています。"
+            "どちらかを直すか、--format を省いて拡張子に任せてください",
+        )
+    renderer = Renderer(output_format or inferred or "html", templates)
     resolver = ConfigResolver(config)
     missing: list[str] = []
-    files = list(collect(paths, missing.append))
+    collection = collect(paths, missing.append)
+    files = list(collection)
     for message in missing:
         _warn(message)
     if missing:
         return EXIT_USAGE
     if not files:
         _fail("出力する YAML ファイル（*.yaml / *.yml）が見つかりません")
-    cases = admit(plan(files, resolver, None, []), force=force, notify=lambda line: sys.stderr.write(line + "\n"))
-    publish(renderer, destination, cases)
-    if destination.directory:
-        _warn(f"{destination.path} に {len(cases)} 件のシートと一覧（index.{output_format}）を書き出しました")
-    elif destination.path is not None:
-        _warn(f"{destination.path} に書き出しました")
+    admitted = admit(
+        files, collection.includes, resolver, shelf, force=force, notify=lambda line: sys.stderr.write(line + "\n")
+    )
+    written = publish(renderer, destination, admitted, single_meeting=single_meeting)
+    if destination.path is not None:
+        _warn(written)
     return EXIT_OK
 
 

@@ -1,4 +1,10 @@
-"""The lint pipeline of one file, and of many: read → parse → validate → rules → filter."""
+"""The lint pipeline of one file, and of many: read → parse → validate → rules → filter.
+
+A meeting file goes through the same stages with the meeting model and rules, and is
+linted with its cases: the cases on its agenda that the run was not given are linted
+after the files it was given, so that each case's findings are reported once, at the
+case's own file, however many meetings list it.
+"""
 
 import os
 import stat
@@ -6,19 +12,23 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, islice
 from pathlib import Path
-from typing import Final, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
-from ..errors import CodedProblem, InputError, UnreadableCase
+from ..errors import CodedProblem
 from ..findings import Finding
-from ..loading.document import Document, parse
-from ..loading.source import decode, read_source
+from ..loading.document import Document
 from ..model.case import Case
-from ..model.validation import validate
+from ..model.agenda import AgendaCase, Decided
+from ..model.validation import validate, validate_meeting
+from ..model.vocabulary import is_meeting
+from ..repository import repository_root
 from ..rules.registry import Subject
 from .config import ConfigResolver, LoadedConfig
+from .shelf import CASE_SUFFIXES, Shelf, load
 from .suppression import InlineSuppressions, Selection
 
-CASE_SUFFIXES: Final = (".yaml", ".yml")
+if TYPE_CHECKING:
+    from ..model.meeting import Meeting
 
 
 class FileResult(NamedTuple):
@@ -29,6 +39,8 @@ class FileResult(NamedTuple):
     # The directory of the file's configuration, if it has one (set with findings): the
     # case repository that SARIF's locations are relative to.
     configured_root: Path | None = None
+    # A meeting's: the case files on its agenda, linted with it (see `lint_run`).
+    cases: tuple[str, ...] = ()
 
 
 class Job(NamedTuple):
@@ -39,40 +51,57 @@ class Job(NamedTuple):
     selection: Selection
 
 
-def collect(paths: Iterable[str], missing: Callable[[str], None]) -> Iterator[str]:
-    """The files to lint, as they are found.
+class Collection:
+    """The files to lint, as they are found; and which files those were.
 
     Directories are walked for `*.yaml`/`*.yml`, skipping hidden directories and never
     following directory symlinks (so a symlink loop ends the walk). A file reached twice
     (the same path again, or a link to it) is linted once. A path that does not exist
     is told to `missing`.
     """
-    seen: set[object] = set()
 
-    def first_time(path: str, status: os.stat_result | None) -> bool:
-        # Unreadable (no status): linted (and reported) once per spelling of its path.
-        identity: object = os.path.abspath(path) if status is None else status.st_dev << 64 | status.st_ino
-        if identity in seen:
+    def __init__(self, paths: Iterable[str], missing: Callable[[str], None]) -> None:
+        self._paths = paths
+        self._missing = missing
+        self._seen: set[object] = set()
+
+    def includes(self, path: str) -> bool:
+        """Whether `path` is one of the files found so far."""
+        return _identity(path, _status(path)) in self._seen
+
+    def _first_time(self, path: str, status: os.stat_result | None) -> bool:
+        identity = _identity(path, status)
+        if identity in self._seen:
             return False
-        seen.add(identity)
+        self._seen.add(identity)
         return True
 
-    for given in paths:
-        # One stat per path given: it tells a directory, and which file this is.
-        status = _status(given)
-        if status is not None and stat.S_ISDIR(status.st_mode):
-            for directory, subdirectories, names in os.walk(given):
-                subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
-                for name in sorted(names):
-                    if name.endswith(CASE_SUFFIXES):
-                        path = os.path.join(directory, name)
-                        if first_time(path, _status(path)):
-                            yield path
-        elif status is not None or os.path.lexists(given):
-            if first_time(given, status):
-                yield given
-        else:
-            missing(f"{given}: ファイルもディレクトリもありません")
+    def __iter__(self) -> Iterator[str]:
+        for given in self._paths:
+            # One stat per path given: it tells a directory, and which file this is.
+            status = _status(given)
+            if status is not None and stat.S_ISDIR(status.st_mode):
+                for directory, subdirectories, names in os.walk(given):
+                    subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
+                    for name in sorted(names):
+                        if name.endswith(CASE_SUFFIXES):
+                            path = os.path.join(directory, name)
+                            if self._first_time(path, _status(path)):
+                                yield path
+            elif status is not None or os.path.lexists(given):
+                if self._first_time(given, status):
+                    yield given
+            else:
+                self._missing(f"{given}: ファイルもディレクトリもありません")
+
+
+def collect(paths: Iterable[str], missing: Callable[[str], None]) -> Collection:
+    return Collection(paths, missing)
+
+
+def _identity(path: str, status: os.stat_result | None) -> object:
+    # Unreadable (no status): linted (and reported) once per spelling of its path.
+    return os.path.abspath(path) if status is None else status.st_dev << 64 | status.st_ino
 
 
 def _status(path: str) -> os.stat_result | None:
@@ -87,42 +116,82 @@ class Inspection(NamedTuple):
     # The validated case; when the file has format errors, the repaired one, whose bad
     # values are stand-ins (validation.STAND_IN_TEXT) and whose findings say so.
     case: Case | None = None
+    # The same for a meeting file, with what its agenda's cases were found to be.
+    meeting: "Meeting | None" = None
+    agenda: tuple[AgendaCase, ...] = ()
+    # Whether the file is a meeting's (its `kind` says so), validated or not.
+    meeting_file: bool = False
 
 
-def lint_file(job: Job) -> FileResult:
-    return examine(job).result
+def lint_file(job: Job, shelf: Shelf | None = None) -> FileResult:
+    return examine(job, shelf).result
 
 
-def examine(job: Job) -> Inspection:
-    """Lint one file; keep the case for those (render) who go on with it."""
-    try:
-        raw = read_source(job.path)
-    except InputError as error:
-        return Inspection(FileResult(job.path, error=str(error)))
-    except UnreadableCase as unreadable:
-        return Inspection(_result(job, unreadable.problems, None, None))
-    text: str | None = None
-    try:
-        text = decode(raw)
-        document = parse(text)
-    except UnreadableCase as unreadable:
-        return Inspection(_result(job, unreadable.problems, text, None))
+def examine(job: Job, shelf: Shelf | None = None) -> Inspection:
+    """Lint one file; keep the case (or meeting) for those (render) who go on with it.
+
+    `shelf` holds what the run has read for its meetings: a file on it is not read again.
+    """
+    shelved = shelf.get(job.path) if shelf is not None else None
+    loaded = shelved or load(job.path)
+    if loaded.error is not None:
+        return Inspection(FileResult(job.path, error=loaded.error))
+    document = loaded.document
+    if document is None:
+        return Inspection(_result(job, loaded.problems, loaded.text, None))
     ignored = job.selection.for_file(job.path)
-    validation = validate(document)
-    subject = Subject(
-        document=document,
-        case=validation.case,
-        invalid=validation.invalid,
-        config=job.config.config,
-        file=job.path,
-        configured_root=job.config.root,
-    )
-    problems = [*document.problems, *validation.problems]
+    if is_meeting(document.data):
+        shelf = Shelf() if shelf is None else shelf
+        shelf.keep(job.path, loaded)
+        subject, found = _meeting_subject(document, job, shelf)
+    else:
+        validation = (shelf.validation(job.path) if shelf is not None and shelved else None) or validate(document)
+        subject = Subject(
+            document=document,
+            case=validation.case,
+            invalid=validation.invalid,
+            config=job.config.config,
+            file=job.path,
+            configured_root=job.config.root,
+        )
+        found = validation.problems
+    problems = [*document.problems, *found]
     for rule in job.selection.checks(ignored):
         if rule.applies_to(subject):
             for problem in rule.check(subject):
                 problems.append(CodedProblem(rule.code, problem))
-    return Inspection(_result(job, problems, text, document, ignored), validation.case)
+    result = _result(job, problems, loaded.text, document, ignored)
+    if subject.agenda:
+        from .agenda import cases_to_lint
+
+        result = result._replace(cases=cases_to_lint(subject.agenda))
+    return Inspection(result, subject.case, subject.meeting, subject.agenda, is_meeting(document.data))
+
+
+def _meeting_subject(document: Document, job: Job, shelf: Shelf) -> tuple[Subject, tuple[CodedProblem, ...]]:
+    # Only a meeting needs the agenda's look-ups: imported when one is linted.
+    from . import agenda
+
+    validation = validate_meeting(document)
+    meeting = validation.meeting
+    resolved: tuple[AgendaCase, ...] = ()
+    decided: tuple[Decided, ...] = ()
+    if meeting is not None:
+        root = repository_root(os.path.dirname(os.path.abspath(job.path)), job.config.root)
+        resolved = agenda.resolve(meeting, validation.invalid, job.path, root, shelf)
+        decided = agenda.decided_elsewhere(job.path, root, shelf)
+    subject = Subject(
+        document=document,
+        case=None,
+        invalid=validation.invalid,
+        config=job.config.config,
+        file=job.path,
+        configured_root=job.config.root,
+        meeting=meeting,
+        agenda=resolved,
+        decided=decided,
+    )
+    return subject, validation.problems
 
 
 def _result(
@@ -152,20 +221,24 @@ CHUNK: Final = 128
 
 
 def _lint_chunk(jobs: list[Job]) -> list[FileResult]:
-    return [lint_file(job) for job in jobs]
+    shelf = Shelf()
+    return [lint_file(job, shelf) for job in jobs]
 
 
-def lint_all(jobs: Iterable[Job]) -> Iterator[FileResult]:
+def lint_all(jobs: Iterable[Job], shelf: Shelf | None = None) -> Iterator[FileResult]:
     """Results in the order of `jobs`, as they come; large runs use every core.
 
     Jobs are read as they are needed and at most a few chunks per worker are in
-    flight, so memory does not grow with the number of files.
+    flight, so memory does not grow with the number of files. A run in this process
+    reads through `shelf`; each worker has its own.
     """
     pending = iter(jobs)
     first = list(islice(pending, PARALLEL_THRESHOLD))
     workers = os.cpu_count() or 1
     if len(first) < PARALLEL_THRESHOLD or workers < 2:
-        yield from map(lint_file, first)
+        shelf = Shelf() if shelf is None else shelf
+        for job in first:
+            yield lint_file(job, shelf)
         return
     import gc
     import multiprocessing
@@ -187,6 +260,54 @@ def lint_all(jobs: Iterable[Job]) -> Iterator[FileResult]:
                 yield from in_flight.popleft().result()
         while in_flight:
             yield from in_flight.popleft().result()
+
+
+def lint_run(
+    paths: Iterable[str],
+    resolver: ConfigResolver,
+    select: Sequence[str] | None,
+    ignore: Sequence[str],
+    missing: Callable[[str], None],
+) -> Iterator[FileResult]:
+    """The results of the files `paths` name, in their order, then of the cases on the
+    agendas of their meetings that they did not name (each once, in agenda order)."""
+    files = collect(paths, missing)
+    shelf = Shelf()
+    agenda = _AgendaCases()
+    for result in lint_all(plan(files, resolver, select, ignore), shelf):
+        yield result
+        agenda.add(result)
+    for job in plan(agenda.not_in(files.includes), resolver, select, ignore):
+        yield lint_file(job, shelf)
+
+
+def examine_run(
+    files: Iterable[str], given: Callable[[str], bool], resolver: ConfigResolver, shelf: Shelf
+) -> Iterator[tuple[Job, Inspection, bool]]:
+    """(job, inspection, whether it is one of `files`) of each of `files` in order, then of
+    each case on their meetings' agendas that is not `given`; in this process, for those
+    (render) who go on with the cases and meetings."""
+    agenda = _AgendaCases()
+    for job in plan(files, resolver, None, []):
+        inspection = examine(job, shelf)
+        agenda.add(inspection.result)
+        yield job, inspection, True
+    for job in plan(agenda.not_in(given), resolver, None, []):
+        yield job, examine(job, shelf), False
+
+
+class _AgendaCases:
+    """The case files on the agendas of a run's meetings, each once, in agenda order."""
+
+    def __init__(self) -> None:
+        self._found: dict[object, str] = {}
+
+    def add(self, result: FileResult) -> None:
+        for case in result.cases:
+            self._found.setdefault(_identity(case, _status(case)), case)
+
+    def not_in(self, given: Callable[[str], bool]) -> list[str]:
+        return [case for case in self._found.values() if not given(case)]
 
 
 def plan(

@@ -5,6 +5,7 @@ import calendar
 import re
 from collections.abc import Iterator, Sequence
 from datetime import date
+from enum import IntEnum
 from typing import Final, NamedTuple
 
 
@@ -159,4 +160,66 @@ def _check_date(era: Era, year: int, month: int, day: int, weekday: str | None) 
         return f"{label}{month}月{day}日は{era.name}の期間（{span}）の外です"
     if weekday is not None and WEEKDAYS[when.weekday()] != weekday:
         return f"{label}{month}月{day}日は{WEEKDAYS[when.weekday()]}曜日です（（{weekday}）と書かれています）"
+    return None
+
+
+def era_day(text: str) -> date | None:
+    """The day that `text` names when it is one whole era date (令和4年1月17日, with or
+    without its weekday in brackets), else None; None too for an impossible date."""
+    found = _DATES.fullmatch(text.strip())
+    if found is None or not (found["era"] and found["month"] and found["day"]):
+        return None
+    era, year = ERAS[found["era"]], _number(found["year"])
+    month, day = _number(found["month"]), _number(found["day"])
+    if _check_year(era, year, fiscal=False) or _check_date(era, year, month, day, found["weekday"]):
+        return None
+    return date(era.first.year + year - 1, month, day)
+
+
+class Precision(IntEnum):
+    FISCAL_YEAR = 0
+    YEAR = 1
+    MONTH = 2
+    DAY = 3
+
+
+class Start(NamedTuple):
+    """Where a period begins, as far as it says: 令和4年11月 is November 2022 to the month."""
+
+    year: int
+    month: int
+    day: int
+    precision: Precision
+
+    def compare(self, other: date) -> int:
+        """-1, 0 or 1 as this start is before, within or after the day `other`, at this
+        start's own precision (a fiscal year runs from April to March)."""
+        if self.precision is Precision.FISCAL_YEAR:
+            mine, theirs = (self.year,), (other.year if other.month >= 4 else other.year - 1,)
+        else:
+            width = self.precision  # YEAR compares one field, MONTH two, DAY three
+            mine = (self.year, self.month, self.day)[:width]
+            theirs = (other.year, other.month, other.day)[:width]
+        return (mine > theirs) - (mine < theirs)
+
+
+def period_start(text: str) -> Start | None:
+    """The first date of `text` (a case's 実施時期) at the precision it is written, or None
+    when that date has no year (毎年4～6月, 4月1日から) or is impossible."""
+    for found in _dates(text):
+        if not found["era"]:
+            return None
+        era, year = ERAS[found["era"]], _number(found["year"])
+        if _check_year(era, year, fiscal=bool(found["fiscal"])):
+            return None
+        gregorian = era.first.year + year - 1
+        if found["fiscal"]:
+            return Start(gregorian, 4, 1, Precision.FISCAL_YEAR)
+        if not found["month"]:
+            return Start(gregorian, 1, 1, Precision.YEAR)
+        month = _number(found["month"])
+        day = _number(found["day"]) if found["day"] else 0
+        if _check_date(era, year, month, day, None):
+            return None
+        return Start(gregorian, month, day or 1, Precision.DAY if day else Precision.MONTH)
     return None

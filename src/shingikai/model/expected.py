@@ -14,6 +14,9 @@ _EXPECTED: Final = {
     "model_type": "キーと値の組の並び",
     # A notice (a union told apart by its `given`) given as anything but a mapping.
     "model_attributes_type": "キーと値の組の並び",
+    # A meeting's 第N回.
+    "int_type": "整数",
+    "int_parsing": "整数",
 }
 
 

@@ -2,15 +2,17 @@
 
 Each error is placed on the node it is about (rules.md: the key of a wrong or empty
 value, the list entry of a bad item, the mapping that lacks a key) and names the
-sheet's label and the key. When only some top-level parts are invalid, the case is
-validated again without them, so that the rules can still check the rest.
+sheet's label and the key. When only some top-level parts are invalid, the file is
+validated again without them, so that the rules can still check the rest. A case file
+is validated against `Case`, a meeting file (`kind: 会議`) against `Meeting`.
 """
 
 import copy
 import types
 import typing
 from collections.abc import Iterator
-from typing import Any, Final, Literal, NamedTuple, get_args, get_origin
+from functools import cache
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
@@ -22,7 +24,10 @@ from ..loading.document import DataPath, Document
 from ..suggest import nearest
 from .case import NOTICE_SHAPE_KEYS, Case, is_blank
 from .expected import expected
-from .vocabulary import ITEMS
+from .vocabulary import AGENDA_LISTS, ITEMS
+
+if TYPE_CHECKING:
+    from .meeting import Meeting
 
 # The codes of this stage; their documentation is in rules/format.py.
 MISSING: Final = "E201"
@@ -44,18 +49,45 @@ class Validation(NamedTuple):
     invalid: frozenset[DataPath]
 
 
+class MeetingValidation(NamedTuple):
+    # As `Validation`, for a meeting file.
+    meeting: "Meeting | None"
+    problems: tuple[CodedProblem, ...]
+    invalid: frozenset[DataPath]
+
+
 def validate(document: Document) -> Validation:
+    """A case file against the case format."""
+    return Validation(*_validated(document, Case))
+
+
+def validate_meeting(document: Document) -> MeetingValidation:
+    """A meeting file against the meeting format, which also wants at least one agenda item."""
+    # Most runs read no meeting: its model is imported when one is read.
+    from .meeting import Meeting
+
+    meeting, problems, invalid = _validated(document, Meeting)
+    if meeting is not None and not meeting.consultations and not meeting.reports:
+        keys = [agenda.key for agenda in AGENDA_LISTS]
+        if not any(path[:1] == (key,) for path in invalid for key in keys):
+            where = next((key for key in keys if document.has((key,))), keys[0])
+            message = "議題がありません。" + "か".join(f"{a.label}（{a.key}）" for a in AGENDA_LISTS) + "に案件を一つ以上書いてください"
+            problems += (CodedProblem(MISSING, Problem(document.missing_span((where,)), message)),)
+    return MeetingValidation(meeting, problems, invalid)
+
+
+def _validated(document: Document, model: type[Any]) -> tuple[Any, tuple[CodedProblem, ...], frozenset[DataPath]]:
     try:
-        return Validation(Case.model_validate(document.data), (), frozenset())
+        return model.model_validate(document.data), (), frozenset()
     except ValidationError as error:
         details = error.errors(include_url=False)
-    problems = tuple(p for detail in details for p in _translate(detail, document))
-    repaired, invalid = _repair(document.data, details)
+    problems = tuple(p for detail in details for p in _translate(detail, document, model))
+    repaired, invalid = _repair(document.data, details, model)
     try:
-        case: Case | None = Case.model_validate(repaired)
+        validated = model.model_validate(repaired)
     except ValidationError:
-        case = None
-    return Validation(case, problems, frozenset(invalid))
+        validated = None
+    return validated, problems, frozenset(invalid)
 
 
 # A required value that failed validation is replaced by a stand-in so that the rules
@@ -64,6 +96,8 @@ STAND_IN_TEXT: Final = "（未記入）"
 
 
 def _stand_in(annotation: Any) -> Any:
+    if annotation is int:
+        return 1
     origin = get_origin(annotation)
     if origin is Literal:
         return get_args(annotation)[0]
@@ -76,14 +110,15 @@ def _stand_in(annotation: Any) -> Any:
     return STAND_IN_TEXT
 
 
-def _repair(data: dict[str, Any], details: list[ErrorDetails]) -> tuple[dict[str, Any], set[DataPath]]:
+def _repair(data: dict[str, Any], details: list[ErrorDetails], model: type[BaseModel]) -> tuple[dict[str, Any], set[DataPath]]:
     """A copy of `data` that validates: bad list entries and unknown keys removed,
-    bad optional values dropped, bad required values replaced by stand-ins."""
+    bad optional values dropped, bad required values replaced by stand-ins (a field's
+    first example, where it has one: a stand-in must fit the field's pattern)."""
     repaired = copy.deepcopy(data)
     invalid: set[DataPath] = set()
     removals: list[DataPath] = []
     for detail in details:
-        path, steps, _ = _walk(detail["loc"])
+        path, steps, _ = _walk(detail["loc"], model)
         if detail["type"] == "extra_forbidden":
             removals.append(path)
             if "notice" in path:
@@ -103,7 +138,7 @@ def _repair(data: dict[str, Any], details: list[ErrorDetails]) -> tuple[dict[str
         if not isinstance(container, dict):
             continue
         if field is not None and field.is_required():
-            container[path[-1]] = _stand_in(field.annotation)
+            container[path[-1]] = field.examples[0] if field.examples else _stand_in(field.annotation)
         else:
             container.pop(path[-1], None)
     # Last index first, so that earlier removals do not shift later ones.
@@ -127,10 +162,11 @@ def _container(data: Any, path: DataPath) -> Any:
     return data
 
 
-def _section_keys() -> dict[str, str]:
-    """Each key of a section, to the top-level keys of the sections that hold it."""
+@cache
+def _keys_elsewhere(model: type[BaseModel]) -> dict[str, str]:
+    """Each key of a part of the file, to the top-level keys of the parts that hold it."""
     holders: dict[str, list[str]] = {}
-    for name, field in Case.model_fields.items():
+    for name, field in model.model_fields.items():
         for model in _models_in(field.annotation):
             for key in model.model_fields:
                 holders.setdefault(key, []).append(name)
@@ -153,12 +189,12 @@ def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
             yield from _models_in(arg)
 
 
-def _walk(loc: tuple[int | str, ...]) -> tuple[DataPath, list[_Step], str | None]:
+def _walk(loc: tuple[int | str, ...], root: type[BaseModel]) -> tuple[DataPath, list[_Step], str | None]:
     """The data path of `loc` (without union tags), its named steps and the notice shape."""
     path: list[int | str] = []
     steps: list[_Step] = []
     shape: str | None = None
-    candidates: list[type[BaseModel]] = [Case]
+    candidates: list[type[BaseModel]] = [root]
     for part in loc:
         if isinstance(part, int):
             path.append(part)
@@ -168,14 +204,11 @@ def _walk(loc: tuple[int | str, ...]) -> tuple[DataPath, list[_Step], str | None
             candidates = [m for m in candidates if m.model_fields["given"].annotation == Literal[part]]
             continue
         path.append(part)
-        model = next((m for m in candidates if part in m.model_fields), candidates[0] if candidates else Case)
+        model = next((m for m in candidates if part in m.model_fields), candidates[0] if candidates else root)
         field = model.model_fields.get(part)
         steps.append(_Step(part, model, field))
         candidates = list(_models_in(field.annotation)) if field else []
     return tuple(path), steps, shape
-
-
-_KEYS_ELSEWHERE: Final = _section_keys()
 
 
 def _dotted(path: DataPath) -> str:
@@ -199,8 +232,8 @@ def _allowed(field: FieldInfo | None) -> tuple[str, ...]:
     return tuple(str(a) for a in get_args(annotation)) if annotation is not None else ()
 
 
-def _translate(detail: ErrorDetails, document: Document) -> Iterator[CodedProblem]:
-    path, steps, shape = _walk(detail["loc"])
+def _translate(detail: ErrorDetails, document: Document, model: type[BaseModel]) -> Iterator[CodedProblem]:
+    path, steps, shape = _walk(detail["loc"], model)
     kind = detail["type"]
     if shape is not None and (kind == "missing" or (kind == "extra_forbidden" and path[-1] in NOTICE_SHAPE_KEYS)):
         # What a notice of its shape lacks or mixes in: E305 and E306, rules of the ordinance.
@@ -213,7 +246,7 @@ def _translate(detail: ErrorDetails, document: Document) -> Iterator[CodedProble
     elif kind == "too_short":
         yield _at_key(MISSING, document, path, f"{label}が空です。一つ以上書いてください")
     elif kind == "extra_forbidden":
-        yield _unknown_key(document, path, steps, shape)
+        yield _unknown_key(document, path, steps, shape, model)
     elif kind == "literal_error":
         yield _not_allowed(document, path, steps, label, detail["input"])
     elif kind == "union_tag_invalid" and is_blank(detail["input"].get("given")):
@@ -230,6 +263,11 @@ def _translate(detail: ErrorDetails, document: Document) -> Iterator[CodedProble
         yield _at_mapping(MISSING, document, path, f"通知の有無（{_dotted((*path, 'given'))}）がありません。有 か 無 を書いてください")
     elif kind == "repeated":
         yield from _repeated(document, path, label, detail["input"], detail["ctx"]["indexes"])
+    elif kind == "string_pattern_mismatch" and steps and steps[-1].field and steps[-1].field.examples:
+        example = steps[-1].field.examples[0]
+        yield _at_key(WRONG_TYPE, document, path, f"{label}は「{example}」のように書いてください（「{detail['input']}」は読めません）")
+    elif kind == "greater_than":
+        yield _at_key(WRONG_TYPE, document, path, f"{label}は 1 以上の整数で書いてください")
     else:
         yield _at_key(WRONG_TYPE, document, path, f"{label}は{expected(kind)}で書いてください")
 
@@ -248,13 +286,15 @@ def _missing(document: Document, path: DataPath, label: str) -> CodedProblem:
     return CodedProblem(MISSING, Problem(document.missing_span(path), message))
 
 
-def _unknown_key(document: Document, path: DataPath, steps: list[_Step], shape: str | None) -> CodedProblem:
+def _unknown_key(
+    document: Document, path: DataPath, steps: list[_Step], shape: str | None, root: type[BaseModel]
+) -> CodedProblem:
     key = str(path[-1])
     model = steps[-1].model
     fields = {name: f for name, f in model.model_fields.items() if name != "given" or shape is None}
     labels = {f.title: name for name, f in fields.items() if f.title}
     suggestion = nearest(key, fields, labels)
-    elsewhere = _KEYS_ELSEWHERE.get(key)
+    elsewhere = _keys_elsewhere(root).get(key)
     if suggestion is not None:
         hint = f"「{suggestion}」（{fields[suggestion].title}）の誤りではありませんか"
     elif elsewhere is not None:

@@ -46,3 +46,31 @@ BASES: Final[tuple[Basis, ...]] = (
 BASIS_BY_VALUE: Final[dict[str, Basis]] = {basis.value: basis for basis in BASES}
 BASIS_BY_SECTION: Final[dict[str, Basis]] = {b.section: b for b in BASES if b.section}
 OTHER_BASIS: Final = "その他"
+
+# A meeting file (meeting-format.md) is told from a case file by this `kind`.
+MEETING_KIND: Final = "会議"
+
+
+def is_meeting(data: dict[str, object]) -> bool:
+    """Whether a file's data is a meeting's: its `kind` says 会議."""
+    return data.get("kind") == MEETING_KIND
+
+
+class AgendaList(NamedTuple):
+    """One list of a meeting's agenda: its key, its label, the case kind it takes, its decisions."""
+
+    key: str
+    label: str
+    kind: str
+    decisions: tuple[str, ...]
+
+
+PENDING: Final = "継続審議"
+CONDITIONAL: Final = "条件付承認"
+AGENDA_LISTS: Final[tuple[AgendaList, ...]] = (
+    AgendaList("consultations", "諮問事項", "諮問", ("承認", CONDITIONAL, "不承認", PENDING)),
+    AgendaList("reports", "報告事項", "報告", ("了承", PENDING)),
+)
+AGENDA_LIST_BY_KEY: Final[dict[str, AgendaList]] = {agenda.key: agenda for agenda in AGENDA_LISTS}
+# Every decision of either list, in the order of the lists.
+DECISIONS: Final[tuple[str, ...]] = tuple(dict.fromkeys(d for agenda in AGENDA_LISTS for d in agenda.decisions))

@@ -6,24 +6,25 @@ safe attachment links and the agenda order of the index. Templates only lay it o
 
 The rows follow the seed sheets: the header rows; then each action section with a notice
 (本人外収集, 目的外利用, 外部提供) as its item grid and its rows; then 結合; then the 通知
-rows; then 記録項目 as its item grid and its row; then その他資料 and 備考.
+rows; then 記録項目 as its item grid and its row; then その他資料 and 備考. An optional
+field that is not there has no row. A section too tall for one printed page is split,
+and the part on the next page is labelled 「外部提供（続き）」 (see `_paginate`).
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Final
-from urllib.parse import quote
+from typing import ClassVar, Final, TypeVar
 
 from pydantic import BaseModel
 
 from ..model import vocabulary as v
 from ..model.case import (
     ActionSection,
+    Attachment,
     Case,
     Collection,
     Linkage,
@@ -34,7 +35,7 @@ from ..model.case import (
     SecondaryUse,
 )
 from ..model.settings import Config
-from ..repository import attachment_target
+from ..repository import attachment_target, is_regular_file
 
 CHECKED: Final = "■"
 UNCHECKED: Final = "□"
@@ -95,6 +96,8 @@ class Row:
 class GridGroup:
     name: str
     columns: int
+    # The group's items in the grid's order.
+    marks: tuple[Mark, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,11 @@ class Section:
     kind: ClassVar[str] = "section"
     label: str
     rows: tuple[Row, ...]
+    # The label spans both label columns and each row is shown by its caption: the
+    # 記録項目 section, as on the printed sheet (its long name does not fit the group column).
+    wide: bool = False
+    # The rest of a section that goes on over a printed page: it starts the next page.
+    continued: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +149,7 @@ class Notices:
     kind: ClassVar[str] = "notices"
     label: str
     notices: tuple[NoticeView, ...]
+    continued: bool = False
 
 
 Part = ItemGrid | Section | Notices
@@ -149,10 +158,20 @@ Part = ItemGrid | Section | Notices
 @dataclass(frozen=True, slots=True)
 class AttachmentView:
     title: str
-    # A relative link from the output to the file, only for a safe path inside the repository.
+    # A relative link from the output to the file, only for a safe path to a file inside
+    # the repository.
     href: str | None = None
     # The path as written, shown as text when it cannot be a link.
     path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingMark:
+    """What a sheet on a meeting's agenda says of it in its header, linking to the agenda."""
+
+    title: str
+    label: str
+    href: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,12 +187,15 @@ class Sheet:
     bases: tuple[Mark, ...]
     fields: tuple[Row, ...]
     parts: tuple[Part, ...]
+    # The same, laid out for printed pages (see `_paginate`): what the HTML sheet shows.
+    printed_parts: tuple[Part, ...]
     attachments_label: str
     attachments: tuple[AttachmentView, ...]
     remarks: Row
     departments: str
     # Lint findings, shown as a banner: set only when the sheet is rendered with --force.
     findings: tuple[str, ...] = ()
+    meeting: MeetingMark | None = None
 
     @property
     def kind_label(self) -> str:
@@ -201,9 +223,23 @@ class IndexGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class MeetingEntry:
+    title: str
+    href: str
+    date: str
+    place: str
+    # 諮問事項 4件・報告事項 2件
+    agenda: str
+
+
+@dataclass(frozen=True, slots=True)
 class Index:
     heading: str
     groups: tuple[IndexGroup, ...]
+    # The meetings, newest first; when there are any, the groups are the cases on no agenda.
+    meetings: tuple[MeetingEntry, ...] = ()
+    meetings_label: ClassVar[str] = "会議"
+    unscheduled_label: ClassVar[str] = "会議に付されていない案件"
 
 
 def _title(model: type[BaseModel], field: str) -> str:
@@ -238,7 +274,7 @@ def _grid(key: str, section: ActionSection) -> ItemGrid:
     groups: list[GridGroup] = []
     for group, items in v.ITEM_GROUPS.items():
         group_columns = _group_columns(group, items)
-        groups.append(GridGroup(group, len(group_columns)))
+        groups.append(GridGroup(group, len(group_columns), tuple(Mark(item, item in ticked) for item in items)))
         columns.extend(group_columns)
     height = max(len(column) for column in columns)
     rows = tuple(
@@ -263,7 +299,8 @@ def _grid(key: str, section: ActionSection) -> ItemGrid:
 
 
 def _rows(model: type[BaseModel], section: BaseModel, fields: Sequence[str]) -> tuple[Row, ...]:
-    return tuple(Row(_title(model, f), Text.of(getattr(section, f))) for f in fields)
+    """A row for each field that is there (an optional field that is not has no row)."""
+    return tuple(Row(_title(model, f), Text.of(getattr(section, f))) for f in fields if getattr(section, f) is not None)
 
 
 def _section(section: BaseModel) -> Section:
@@ -277,22 +314,25 @@ def _section(section: BaseModel) -> Section:
             _title(Provision, "media"),
             Text.of(section.media_detail),
             marks=tuple(Mark(medium, medium in section.media) for medium in v.MEDIA),
-            caption=f"（{_title(Provision, 'media_detail')}）",
+            caption=f"（{_title(Provision, 'media_detail')}）" if section.media_detail else "",
         )
+        # The printed sheet heads the 外部提供 理由 with its own caption.
+        reason = Row(_title(Provision, "reason"), Text.of(section.reason), caption="（理由、方法等）")
         rows = (
             *_rows(Provision, section, ("recipient",)),
             media,
-            *_rows(Provision, section, ("reason", "recipient_controls", "conditions")),
+            reason,
+            *_rows(Provision, section, ("recipient_controls", "conditions")),
         )
     elif isinstance(section, RecordItems):
-        # The sheet's 記録項目 row has no sub-label: the caption heads the text.
         summary = Row(
-            "",
+            _title(RecordItems, "processing_summary"),
             Text.of(section.processing_summary),
             caption=f"【{_title(RecordItems, 'processing_summary')}】",
         )
-        system = _rows(RecordItems, section, ("system",)) if section.system else ()
-        rows = (*system, summary)
+        system = _title(RecordItems, "system")
+        shown = (Row(system, Text.of(section.system), caption=f"（{system}）"),) if section.system else ()
+        return Section(_section_title(RecordItems), (*shown, summary), wide=True)
     else:
         rows = _rows(Linkage, section, ("city_system", "third_party_system", "network"))
     return Section(_section_title(type(section)), rows)
@@ -363,18 +403,110 @@ def _parts(case: Case, config: Config) -> tuple[Part, ...]:
     return tuple(parts)
 
 
+# What a printed A4 page holds, in mm, as _style.css.j2 lays the sheet out: the page
+# less its margins and the heading repeated on it (with a meeting's line), and a little
+# less again, so that a part estimated to fit does fit. Text is 10pt with 1.55 line
+# height (5.47 mm a line); a full-width character is 10pt wide (3.53 mm), a half-width
+# one about half that.
+_PAGE_MM: Final = (297 - 12 - 14 - 16 - 6) * 0.92
+_LINE_MM: Final = 5.47
+_CELL_MM: Final = 2.8
+_GAP_MM: Final = 1.3
+# Characters to a line: the content column (the page's 186 mm less the group and label
+# columns and padding), the label column, and the 理由 parts beside their numbers.
+_BODY_CHARS: Final = 36
+_LABEL_CHARS: Final = 7
+_REASON_CHARS: Final = 34
+
+
+def _width(line: str) -> float:
+    return sum(0.55 if ord(character) < 0x2E80 else 1.0 for character in line)
+
+
+def _lines(text: Text, chars: int) -> float:
+    """The height in mm of `text` in a column of `chars` full-width characters."""
+    lines = sum(max(1, -(-_width(line) // chars)) for paragraph in text.paragraphs for line in paragraph)
+    return lines * _LINE_MM + max(0, len(text.paragraphs) - 1) * _GAP_MM
+
+
+def _row_height(row: Row) -> float:
+    content = _lines(row.text, _BODY_CHARS) + (_LINE_MM + _GAP_MM) * (bool(row.marks) + bool(row.caption))
+    label = _lines(Text.of(row.label), _LABEL_CHARS)
+    return max(content, label) + _CELL_MM
+
+
+def _notice_height(notice: NoticeView) -> float:
+    height = (_LINE_MM + _GAP_MM) * (1 + bool(notice.timing) + bool(notice.method) + bool(notice.reason))
+    height += _lines(notice.method, _BODY_CHARS)
+    height += sum(_lines(part.text, _REASON_CHARS) + _GAP_MM for part in notice.reason)
+    return height + _CELL_MM
+
+
+def _paginate(parts: Iterable[Part]) -> tuple[Part, ...]:
+    """The parts, each section (and the notices) taller than a printed page split into
+    parts that each fit one, so that the part on the next page can say whose it is:
+    a browser keeps a group that fits a page together, and leaves the label cell of a
+    group it breaks empty on the next page."""
+    paginated: list[Part] = []
+    for part in parts:
+        if isinstance(part, Section):
+            for number, rows in enumerate(_pages(part.rows, _row_height)):
+                label = part.label if number == 0 else f"{part.label}（続き）"
+                paginated.append(Section(label, rows, part.wide, continued=number > 0))
+        elif isinstance(part, Notices):
+            for number, notices in enumerate(_pages(part.notices, _notice_height)):
+                label = part.label if number == 0 else f"{part.label}（続き）"
+                paginated.append(Notices(label, notices, continued=number > 0))
+        else:
+            paginated.append(part)
+    return tuple(paginated)
+
+
+T = TypeVar("T")
+
+
+def _pages(rows: tuple[T, ...], height: Callable[[T], float]) -> list[tuple[T, ...]]:
+    pages: list[list[T]] = [[]]
+    used = 0.0
+    for row in rows:
+        needed = height(row)
+        if pages[-1] and used + needed > _PAGE_MM:
+            pages.append([])
+            used = 0.0
+        pages[-1].append(row)
+        used += needed
+    return [tuple(page) for page in pages]
+
+
 _SCHEME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
+# How a page links to an attachment's file (found inside `root`, the repository).
+Link = Callable[[Path, Path], str]
 
-def attachment_link(file: str, case_file: Path, repository_root: Path, output_dir: Path) -> str | None:
-    """The href from the output to an attachment, or None unless `file` is a plain relative
-    path (no scheme, not absolute, no backslash) that stays inside the case repository."""
+
+def attachment_file(file: str, source_file: Path, root: Path) -> Path | None:
+    """The file an attachment names, or None unless `file` is a plain relative path (no
+    scheme, not absolute, no backslash) to a file that exists inside the repository `root`."""
     if _SCHEME.match(file) or "\\" in file:
         return None
-    target = attachment_target(file, case_file.resolve().parent, repository_root.resolve())
-    if target is None:
+    target = attachment_target(file, source_file.resolve().parent, root.resolve())
+    if target is None or not is_regular_file(target):
         return None
-    return quote(Path(os.path.relpath(target, output_dir.resolve())).as_posix())
+    return target
+
+
+def attachment_views(
+    attachments: Iterable[Attachment], source_file: Path, root: Path, link: Link
+) -> tuple[AttachmentView, ...]:
+    """Each attachment: a link where its file can be reached, else its path as text."""
+    views = []
+    for attachment in attachments:
+        target = None if attachment.file is None else attachment_file(attachment.file, source_file, root)
+        if target is None:
+            views.append(AttachmentView(attachment.title, path=attachment.file))
+        else:
+            views.append(AttachmentView(attachment.title, href=link(target, root.resolve())))
+    return tuple(views)
 
 
 def build_sheet(
@@ -383,23 +515,17 @@ def build_sheet(
     *,
     case_file: Path,
     repository_root: Path,
-    output_dir: Path,
+    link: Link,
     findings: Sequence[str] = (),
+    meeting: MeetingMark | None = None,
 ) -> Sheet:
-    """The sheet of `case`; attachment links are relative to `output_dir`."""
+    """The sheet of `case`; `link` makes the links to its attachments' files."""
     departments = "・".join(case.departments)
     fields = (
         Row(_title(Case, "departments"), Text.of(departments)),
         *_rows(Case, case, ("business_name", "summary", "period", "volume")),
     )
-    attachments = []
-    for attachment in case.attachments:
-        href = None
-        if attachment.file is not None:
-            href = attachment_link(attachment.file, case_file, repository_root, output_dir)
-        attachments.append(
-            AttachmentView(attachment.title, href, attachment.file if href is None else None)
-        )
+    parts = _parts(case, config)
     return Sheet(
         heading=f"{config.council}付議案件シート",
         label=case.header_label,
@@ -409,17 +535,21 @@ def build_sheet(
         bases_label=_title(Case, "bases"),
         bases=_basis_marks(case, config),
         fields=fields,
-        parts=_parts(case, config),
+        parts=parts,
+        printed_parts=_paginate(parts),
         attachments_label=_title(Case, "attachments"),
-        attachments=tuple(attachments),
+        attachments=attachment_views(case.attachments, case_file, repository_root, link),
         remarks=Row(_title(Case, "remarks"), Text.of(case.remarks)),
         departments=departments,
         findings=tuple(findings),
+        meeting=meeting,
     )
 
 
-def build_index(council: str, sheets: Sequence[tuple[Sheet, str]]) -> Index:
-    """The agenda: 諮問事項 first, then 報告事項, each numbered in the order given."""
+def build_index(council: str, sheets: Sequence[tuple[Sheet, str]], meetings: Sequence[MeetingEntry] = ()) -> Index:
+    """The index of a render: the meetings, newest first (as given), if there are any; then
+    the sheets (those on no meeting's agenda), 諮問事項 first, then 報告事項, each numbered
+    in the order given."""
     groups = []
     for kind in v.KINDS:
         label = _kind_label(kind)
@@ -430,4 +560,5 @@ def build_index(council: str, sheets: Sequence[tuple[Sheet, str]]) -> Index:
         )
         if entries:
             groups.append(IndexGroup(label, entries))
-    return Index(f"{council} 付議案件一覧", tuple(groups))
+    heading = f"{council} 会議一覧" if meetings else f"{council} 付議案件一覧"
+    return Index(heading, tuple(groups), tuple(meetings))

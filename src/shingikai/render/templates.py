@@ -1,4 +1,5 @@
-"""Templates: sheets (sheet.py's view model) to HTML or Markdown text.
+"""Templates: sheets, agenda pages and indexes (the view models of sheet.py and
+agenda.py) to HTML or Markdown text.
 
 Templates come from the package (`templates/` of the repository, shipped in the wheel)
 and, first, from `--templates DIR` when a city overrides some of them. Both formats render
@@ -31,9 +32,12 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import RenderError
 from ..resources import shipped_directory
+from .agenda import AgendaPage
 from .sheet import Index, Mark, Sheet, Text
 
 FORMATS: Final = ("html", "md")
+# The format an output file's name says it is in.
+EXTENSIONS: Final = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 
 
 class MarkdownText(str):
@@ -113,7 +117,7 @@ def _template_line(error: Exception) -> str:
 
 
 class Renderer:
-    """One output format's templates: a sheet or the index to text."""
+    """One output format's templates: a sheet, a meeting's agenda page or an index to text."""
 
     def __init__(self, output_format: str, templates: Path | None) -> None:
         self.format = output_format
@@ -124,6 +128,9 @@ class Renderer:
 
     def index(self, index: Index) -> str:
         return self._render(f"index.{self.format}.j2", index=index)
+
+    def agenda(self, page: AgendaPage) -> str:
+        return self._render(f"meeting.{self.format}.j2", meeting=page)
 
     def _render(self, name: str, **context: Any) -> str:
         try:

@@ -4,10 +4,10 @@ A rule module is listed here once, by a plain import; a test fails if a module o
 package is left out.
 """
 
-from . import file, format, ordinance, quality, text
+from . import file, format, meeting, ordinance, quality, text
 from .registry import Rule, collect
 
-RULE_MODULES = (file, format, ordinance, quality, text)
+RULE_MODULES = (file, format, ordinance, quality, text, meeting)
 RULES: tuple[Rule, ...] = collect(*RULE_MODULES)
 CHECKS: tuple[Rule, ...] = tuple(rule for rule in RULES if rule.check is not None)
 _BY_CODE = {rule.code: rule for rule in RULES}

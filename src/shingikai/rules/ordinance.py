@@ -198,7 +198,7 @@ _PROVISO_NEED = "通知 無 には、ただし書を適用する理由（risk �
 _GIVEN_NEED = "通知 有 には、時期（事前・事後）と方法が必要です"
 
 
-@rule("E305", "通知 無 のただし書の理由がない", needs_case=False)
+@rule("E305", "通知 無 のただし書の理由がない", needs="case file")
 def proviso_missing(subject: Subject) -> Iterator[Problem]:
     """
     ## 何を検査するか
@@ -239,7 +239,7 @@ def proviso_missing(subject: Subject) -> Iterator[Problem]:
                     yield _absent(subject, (*path, "proviso", key), field.title, _PROVISO_NEED)
 
 
-@rule("E306", "通知 有 の時期・方法がない、または 有 と 無 の混在", needs_case=False)
+@rule("E306", "通知 有 の時期・方法がない、または 有 と 無 の混在", needs="case file")
 def notice_shape(subject: Subject) -> Iterator[Problem]:
     """
     ## 何を検査するか

@@ -11,7 +11,7 @@ from ..findings import Problem
 from ..loading.document import TextScalar
 from ..model.case import ActionSection
 from ..model.vocabulary import OPERATIONS
-from ..repository import attachment_target
+from ..repository import attachment_target, is_regular_file
 from .registry import Subject, rule
 
 # How a title names each basis.
@@ -195,12 +195,13 @@ def _unticked(subject: Subject, scalar: TextScalar, match: re.Match[str], item: 
     )
 
 
-@rule("W407", "添付資料のファイルがない・リポジトリの外")
+@rule("W407", "添付資料のファイルがない・リポジトリの外", needs="case or meeting")
 def attachment_file(subject: Subject) -> Iterator[Problem]:
     """
     ## 何を検査するか
     その他資料（`attachments`）の `file` が、ケースファイルからの相対パスで実在するファイルを指し、
     ケースのリポジトリ（設定ファイルのあるディレクトリ、なければ git の作業ツリー）の中にあるか。
+    会議ファイルの会議資料（`attachments`）も、会議ファイルからの相対パスで同じように検査します。
 
     ## なぜ問題か
     資料が見つからなければ審議会に配れません。リポジトリの外を指すパス（`../../` や絶対パス）は、
@@ -219,10 +220,10 @@ def attachment_file(subject: Subject) -> Iterator[Problem]:
       - title: 事業概要資料
     ```
     """
-    case = subject.checked_case
+    attachments = (subject.case or subject.checked_meeting).attachments
     named = [
         (index, attachment)
-        for index, attachment in enumerate(case.attachments)
+        for index, attachment in enumerate(attachments)
         if attachment.file is not None and subject.valid("attachments", index)
     ]
     if not named:
@@ -234,7 +235,7 @@ def attachment_file(subject: Subject) -> Iterator[Problem]:
         target = attachment_target(attachment.file, directory, root)
         if target is None:
             yield Problem(where, f"資料のファイル「{attachment.file}」はリポジトリ（{root}）の外を指しています。リポジトリの中に置いて相対パスで書いてください")
-        elif not target.is_file():
+        elif not is_regular_file(target):
             yield Problem(where, f"資料のファイル「{attachment.file}」がありません（{directory} からの相対パスで書きます）")
 
 

@@ -14,20 +14,25 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from ..findings import Problem, Severity, Span
 from ..loading.document import DataPath, Document
 from ..model.case import Case, is_blank
+from ..model.agenda import AgendaCase, Decided
+from ..model.vocabulary import is_meeting
 from ..model.settings import Config
 from ..repository import repository_root
+
+if TYPE_CHECKING:
+    from ..model.meeting import Meeting
 
 SECTION_TITLES = ("何を検査するか", "なぜ問題か", "違反例", "修正例")
 _HEADING = re.compile(r"^## (.+)$", re.MULTILINE)
 
 
 class Subject(NamedTuple):
-    """What a check looks at: the parsed file, the case if it validated, the settings."""
+    """What a check looks at: the parsed file, the case (or meeting) if it validated, the settings."""
 
     document: Document
     case: Case | None
@@ -38,6 +43,11 @@ class Subject(NamedTuple):
     file: str
     # The directory of the configuration file, if one was found.
     configured_root: Path | None
+    # A meeting file: the meeting, its agenda's case files as found, and the decisions
+    # of the other meetings in its directory.
+    meeting: "Meeting | None" = None
+    agenda: tuple[AgendaCase, ...] = ()
+    decided: tuple[Decided, ...] = ()
 
     def repository_root(self) -> Path:
         """The case repository: the configuration's directory, else the git work tree,
@@ -46,10 +56,17 @@ class Subject(NamedTuple):
 
     @property
     def checked_case(self) -> Case:
-        """The validated case; only checks registered with `needs_case` read it."""
+        """The validated case; only checks registered with `needs="case"` read it."""
         if self.case is None:
             raise RuntimeError("a check that needs the case ran without one")
         return self.case
+
+    @property
+    def checked_meeting(self) -> "Meeting":
+        """The validated meeting; only checks registered with `needs="meeting"` read it."""
+        if self.meeting is None:
+            raise RuntimeError("a check that needs the meeting ran without one")
+        return self.meeting
 
     def present(self, key: str) -> bool:
         """Whether the file fills a top-level key (valid or not)."""
@@ -67,20 +84,34 @@ class Subject(NamedTuple):
 Check = Callable[[Subject], Iterable[Problem]]
 
 
+# What a check reads: the validated case, the validated meeting, either of them, a case
+# file's data however it validated, or (None) only the file's text, of either kind.
+Needs = Literal["case", "meeting", "case or meeting", "case file"] | None
+
+
 class Rule(NamedTuple):
     code: str
     title: str
     doc: str
     check: Check | None = None
-    # Checks that read the typed case are skipped when the file did not validate far enough,
-    needs_case: bool = True
-    # and when a top-level value they read failed validation.
+    # A check is skipped when the file is of the other kind or did not validate far enough,
+    needs: Needs = "case"
+    # and when a top-level value it reads failed validation.
     reads: tuple[str, ...] = ()
 
     def applies_to(self, subject: Subject) -> bool:
-        if not self.needs_case:
+        needs = self.needs
+        if needs is None:
             return True
-        return subject.case is not None and (not subject.invalid or all(subject.valid(key) for key in self.reads))
+        if needs == "case":
+            model: "Case | Meeting | None" = subject.case
+        elif needs == "meeting":
+            model = subject.meeting
+        elif needs == "case file":
+            return not is_meeting(subject.document.data)
+        else:
+            model = subject.case or subject.meeting
+        return model is not None and (not subject.invalid or all(subject.valid(key) for key in self.reads))
 
     @property
     def severity(self) -> Severity:
@@ -106,17 +137,17 @@ def _documented(rule: Rule) -> Rule:
 
 def declare(code: str, title: str, doc: str) -> Rule:
     """The documentation of a code that a loading stage produces rather than a check."""
-    return _documented(Rule(code=code, title=title, doc=inspect.cleandoc(doc), needs_case=False))
+    return _documented(Rule(code=code, title=title, doc=inspect.cleandoc(doc), needs=None))
 
 
-def rule(code: str, title: str, *, needs_case: bool = True, reads: tuple[str, ...] = ()) -> Callable[[Check], Rule]:
+def rule(code: str, title: str, *, needs: Needs = "case", reads: tuple[str, ...] = ()) -> Callable[[Check], Rule]:
     """Make a check a rule; its docstring is its documentation."""
 
     def make(check: Check) -> Rule:
         doc = inspect.getdoc(check)
         if not doc:
             raise ValueError(f"{code}: a rule needs its documentation as docstring")
-        return _documented(Rule(code=code, title=title, doc=doc, check=check, needs_case=needs_case, reads=reads))
+        return _documented(Rule(code=code, title=title, doc=doc, check=check, needs=needs, reads=reads))
 
     return make
 

@@ -32,7 +32,7 @@ _PLACEHOLDER = r"[(（]例[)）]|[○〇●]{2,}|[XＸ]{2,}|未定(?![稿義])|T
 _PLACEHOLDER_SEEDS: Final = re.compile("例\\)|例）|○○|〇〇|●●|XX|ＸＸ|未定|TODO|要確認")
 
 
-@rule("W403", "記入例・未記入の印が残っている", needs_case=False)
+@rule("W403", "記入例・未記入の印が残っている", needs=None)
 def placeholder(subject: Subject) -> Iterator[Problem]:
     """
     ## 何を検査するか
@@ -94,7 +94,7 @@ def near_names(text: str, municipality: str) -> Iterator[tuple[int, int]]:
         index = text.find(suffix, index + 1)
 
 
-@rule("W404", "自治体名の誤記", needs_case=False)
+@rule("W404", "自治体名の誤記", needs=None)
 def municipality_typo(subject: Subject) -> Iterator[Problem]:
     """
     ## 何を検査するか
@@ -134,7 +134,7 @@ def municipality_typo(subject: Subject) -> Iterator[Problem]:
         )
 
 
-@rule("W405", "ありえない和暦の日付・曜日の誤り", needs_case=False)
+@rule("W405", "ありえない和暦の日付・曜日の誤り", needs=None)
 def impossible_date(subject: Subject) -> Iterator[Problem]:
     """
     ## 何を検査するか
@@ -197,7 +197,7 @@ def _identifiers(text: str) -> Iterator[tuple[str, re.Match[str]]]:
         yield from (("口座番号", match) for match in re.finditer(_ACCOUNT, text))
 
 
-@rule("W406", "公開してはならない直接の識別子", needs_case=False)
+@rule("W406", "公開してはならない直接の識別子", needs=None)
 def direct_identifier(subject: Subject) -> Iterator[Problem]:
     """
     ## 何を検査するか

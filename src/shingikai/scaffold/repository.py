@@ -15,9 +15,9 @@ from ..lint.config import CONFIG_FILE
 from ..model import vocabulary as v
 from ..model.settings import Config
 from .schema import render as render_schema
-from .skeleton import SCHEMA_PATH, create
+from .skeleton import MEETING_SCHEMA_PATH, SCHEMA_PATH, create
 
-CASE_FILES: Final = r"^cases/.*\.ya?ml$"
+CASE_FILES: Final = r"^(cases|meetings)/.*\.ya?ml$"
 HOOK_ID: Final = "shingikai-lint"
 
 
@@ -45,7 +45,9 @@ def _repository_files() -> dict[str, str]:
     return {
         CONFIG_FILE: _config_toml(),
         "cases/.gitkeep": "",
+        "meetings/.gitkeep": "",
         SCHEMA_PATH: render_schema(),
+        MEETING_SCHEMA_PATH: render_schema(meeting=True),
         ".pre-commit-config.yaml": _PRE_COMMIT_CONFIG,
         LAUNCHER: _launcher(requirement),
         ".gitignore": _GITIGNORE,
@@ -194,8 +196,8 @@ exit 1
 
 
 _PRE_COMMIT_CONFIG: Final = f"""\
-# pre-commit の設定: コミットのたびに、変更した cases/ のケースファイルを shingikai lint で検査し、
-# エラーがあればコミットを止めます。有効にするには README.md の「準備」を一度行います。
+# pre-commit の設定: コミットのたびに、変更した cases/ のケースファイルと meetings/ の会議ファイルを
+# shingikai lint で検査し、エラーがあればコミットを止めます。有効にするには README.md の「準備」を一度行います。
 #
 # このフックは {LAUNCHER} を通して、このリポジトリの {VENV} に入れた shingikai
 # （なければ PATH の shingikai）を使います（language: system）。
@@ -227,7 +229,12 @@ _GITATTRIBUTES: Final = f"""\
 
 
 def _vscode_settings() -> str:
-    settings = {"yaml.schemas": {f"./{SCHEMA_PATH}": ["cases/**/*.yaml", "cases/**/*.yml"]}}
+    settings = {
+        "yaml.schemas": {
+            f"./{SCHEMA_PATH}": ["cases/**/*.yaml", "cases/**/*.yml"],
+            f"./{MEETING_SCHEMA_PATH}": ["meetings/**/*.yaml", "meetings/**/*.yml"],
+        }
+    }
     return json.dumps(settings, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -266,10 +273,23 @@ shingikai lint cases/
 `shingikai lint cases/` のエラーがなくなるまで直します（最初は空欄が E201 として並びます）。
 コードの説明は `shingikai rules E201` で表示します。
 
+## 会議を記録する
+
+審議会の会議一回が `meetings/` の会議ファイル一つです。日時・場所と議題（諮問事項と報告事項、
+それぞれ案件のケースファイルを付す順に）を書き、会議の後に会議の結果を加えます。
+
+```sh
+shingikai new --meeting -o meetings/会議名.yaml
+shingikai lint meetings/
+shingikai render meetings/ -o build/site
+```
+
+会議ファイルを検査すると、議題の案件も検査します。`render` は会議ごとのフォルダに次第とシートを書き出します。
+
 ## コミット前の検査（pre-commit）
 
 「準備」の `pre-commit install` により、コミットのたびに `.pre-commit-config.yaml` のフックが
-変更した `cases/` のケースファイルを `shingikai lint` で検査し、エラーがあればコミットを止めます。
+変更した `cases/` のケースファイルと `meetings/` の会議ファイルを `shingikai lint` で検査し、エラーがあればコミットを止めます。
 指摘は `ファイル:行:列: コード メッセージ` の形で表示されます。
 
 フックは `{LAUNCHER}` を通して `{VENV}` の shingikai を使うので、仮想環境を有効にしていない
@@ -280,7 +300,8 @@ shingikai lint cases/
 
 拡張機能「YAML」（Red Hat）を入れると、`{SCHEMA_PATH}` によって、キーの補完、
 シートの項目名と説明の表示、形式の誤りの表示ができます（`.vscode/settings.json` で設定済み）。
-shingikai を更新したら `shingikai schema > {SCHEMA_PATH}` で JSON Schema も更新します。
+会議ファイルには `{MEETING_SCHEMA_PATH}` が使われます。shingikai を更新したら
+`shingikai schema > {SCHEMA_PATH}` と `shingikai schema --meeting > {MEETING_SCHEMA_PATH}` で JSON Schema も更新します。
 
 ## 設定
 

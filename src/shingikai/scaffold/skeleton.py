@@ -15,6 +15,10 @@ empty grid (on its `items` line), E308 for empty `conditions`, E303 for an empty
 - A notice is written as an empty `notice:`: the shape (有 or 無) is the user's answer.
 - Lists are written `[]` (one item at least is required: E201 "空です").
 
+A meeting skeleton (`new --meeting`) holds the meeting's required keys, 時間, and each
+list of the agenda with one empty item; the decisions (`result`) are left out, as they
+are until the council has met.
+
 `create` writes a file atomically and never replaces an existing one.
 """
 
@@ -32,9 +36,12 @@ from ..errors import ShingikaiError, os_reason
 from ..files import write_whole
 from ..model import vocabulary as v
 from ..model.case import ActionSection, Case, Provision
+from ..model.meeting import AgendaItem, Meeting
 
 SCHEMA_PATH: Final = "schemas/case.schema.json"
 MODELINE: Final = f"# yaml-language-server: $schema=../{SCHEMA_PATH}"
+MEETING_SCHEMA_PATH: Final = "schemas/meeting.schema.json"
+MEETING_MODELINE: Final = f"# yaml-language-server: $schema=../{MEETING_SCHEMA_PATH}"
 
 # Optional keys that a basis makes required (the ordinance rules E303 and E308).
 _REQUIRED_BY_BASIS: Final = {
@@ -56,6 +63,19 @@ def skeleton(kind: str, bases: Sequence[str]) -> str:
                 lines += _section(section, chosen)
         elif field.is_required() or _REQUIRED_BY_BASIS.get((Case, name)) in chosen:
             lines.append(_line(0, name, given.get(name, _empty(field.annotation)), field.title))
+    return "\n".join(lines) + "\n"
+
+
+def meeting_skeleton() -> str:
+    """A meeting file with every required key and an empty item in each list of the agenda."""
+    lines = [MEETING_MODELINE]
+    for name, field in Meeting.model_fields.items():
+        if get_origin(field.annotation) is list and name in ("consultations", "reports"):
+            lines.append(_line(0, name, "", field.title))
+            item = AgendaItem.model_fields["case"]
+            lines.append(_line(1, "- case", "", item.title))
+        elif field.is_required() or name == "time":
+            lines.append(_line(0, name, _empty(field.annotation), field.title))
     return "\n".join(lines) + "\n"
 
 

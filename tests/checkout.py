@@ -29,4 +29,7 @@ def copy_checkout(destination: Path) -> Path:
             target = destination / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
+    # A clone is a git work tree: what shingikai takes for the case repository when no
+    # configuration file says otherwise (cases/meetings/ refers to the cases beside it).
+    subprocess.run(["git", "init", "--quiet", str(destination)], check=True)
     return destination

@@ -32,6 +32,7 @@ from shingikai.errors import Blocked, ShingikaiError
 from shingikai.findings import Severity
 from shingikai.lint import pipeline
 from shingikai.lint.config import ConfigResolver
+from shingikai.lint.shelf import Shelf
 from shingikai.render.publish import Destination, admit, publish
 from shingikai.render.templates import FORMATS, Renderer
 from shingikai.reporters import REPORTERS
@@ -143,9 +144,11 @@ def renderer(output_format: str) -> Renderer:
 def render_in_process(source: Path, output: Path, output_format: str) -> Exception | None:
     """`shingikai render --force SOURCE -o OUTPUT`: None, or the project's error it stopped with."""
     notices: list[str] = []
-    jobs = pipeline.plan(pipeline.collect([str(source)], notices.append), ConfigResolver(None), None, [])
+    collection = pipeline.collect([str(source)], notices.append)
+    files = list(collection)
     try:
-        publish(renderer(output_format), Destination.choose([source], output), admit(jobs, force=True, notify=notices.append))
+        admitted = admit(files, collection.includes, ConfigResolver(None), Shelf(), force=True, notify=notices.append)
+        publish(renderer(output_format), Destination.choose([source], output), admitted, single_meeting=False)
     except (Blocked, ShingikaiError) as error:
         assert str(error) and not str(error).isascii()
         return error

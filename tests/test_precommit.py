@@ -210,7 +210,9 @@ def _refused_then_passed(repository: Path, shell: dict[str, str]) -> None:
 def test_following_the_readme_of_init_the_hook_checks_commits_from_a_fresh_shell(tmp_path: Path) -> None:
     shell = _fresh_shell(tmp_path)
     repository = _initialised(tmp_path / "審議会案件", shell)
-    set_up, add_a_case = re.findall(r"```sh\n(.*?)```", (repository / "README.md").read_text(encoding="utf-8"), re.DOTALL)
+    set_up, add_a_case, record_a_meeting = re.findall(
+        r"```sh\n(.*?)```", (repository / "README.md").read_text(encoding="utf-8"), re.DOTALL
+    )
 
     # The set-up as the README writes it: a .venv in the repository, shingikai and
     # pre-commit installed into it, the hook installed.
@@ -235,6 +237,16 @@ def test_following_the_readme_of_init_the_hook_checks_commits_from_a_fresh_shell
     # 「最初は空欄が E201 として並びます」: lint finds the new skeleton's blanks.
     assert added.returncode == 1, added.stdout + added.stderr
     assert "cases/案件名.yaml:4:1: E201 件名（title）が空です" in added.stdout.splitlines()
+    recorded = subprocess.run(
+        ["sh", "-e", "-c", ". .venv/bin/activate\n" + record_a_meeting],
+        cwd=repository,
+        env=shell,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert recorded.returncode == 1, recorded.stdout + recorded.stderr
+    assert "meetings/会議名.yaml:4:1: E201 年度（fiscal_year）が空です" in recorded.stdout.splitlines()
 
 
 @pytest.mark.parametrize("where", [".venv/bin/shingikai", ".venv/Scripts/shingikai.exe", "PATH"])

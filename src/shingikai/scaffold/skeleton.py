@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Final, Literal, get_args, get_origin
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from ..errors import ShingikaiError, os_reason
 from ..files import write_whole
@@ -54,13 +55,20 @@ def skeleton(kind: str, bases: Sequence[str]) -> str:
 
 
 def _section(model: type[BaseModel], chosen: list[str]) -> Iterator[str]:
+    for name, field in skeleton_fields(model, chosen):
+        yield _line(1, name, _empty(field.annotation), field.title)
+
+
+def skeleton_fields(model: type[BaseModel], chosen: Sequence[str]) -> Iterator[tuple[str, FieldInfo]]:
+    """The keys of `model` in a skeleton: the required ones, the item grid, and the
+    optional ones that a basis in `chosen` makes required."""
     for name, field in model.model_fields.items():
         if (
             field.is_required()
             or name in ActionSection.model_fields
             or _REQUIRED_BY_BASIS.get((model, name)) in chosen
         ):
-            yield _line(1, name, _empty(field.annotation), field.title)
+            yield name, field
 
 
 def _section_model(annotation: Any) -> type[BaseModel] | None:

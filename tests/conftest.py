@@ -186,15 +186,24 @@ def browser() -> Iterator[object]:
         launched.close()
 
 
+# The fixtures that start a program from outside Python: what it is, and the mark of its tests.
+MARKED_FIXTURES = {
+    "browser": ("ブラウザ", "browser"),
+    "yaml_language_server": ("yaml-language-server", "editor"),
+}
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """A test that starts the browser carries the `browser` mark, or fails before it starts.
+    """A test that starts the browser (or the language server) carries the `browser` mark
+    (or `editor`), or fails before it starts.
 
     The mark is how `-m "not browser"` leaves the browser tests out on a machine without
     Chromium; a test that lacked it would be run there (and skipped, unnoticed, by the fixture).
     """
-    if "browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
-        pytest.fail(
-            f"{item.nodeid} はブラウザ（browser フィクスチャ）を使いますが、@pytest.mark.browser がありません",
-            pytrace=False,
-        )
+    for fixture, (program, mark) in MARKED_FIXTURES.items():
+        if fixture in getattr(item, "fixturenames", ()) and item.get_closest_marker(mark) is None:
+            pytest.fail(
+                f"{item.nodeid} は{program}（{fixture} フィクスチャ）を使いますが、@pytest.mark.{mark} がありません",
+                pytrace=False,
+            )

@@ -20,8 +20,9 @@ SCHEMA_FILE = REPO / "schemas" / "case.schema.json"
 MEETING_SCHEMA_FILE = REPO / "schemas" / "meeting.schema.json"
 MODELINE = "# yaml-language-server: $schema=../schemas/case.schema.json"
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-# The codes of the format: what the model rejects (E2, and the notice shapes E305/E306).
-FORMAT_CODES = re.compile(r"E2\d\d|E305|E306")
+# The codes the schema states: the format (E2, and the notice shapes E305/E306), and the
+# ordinance's pairings that JSON Schema can say (E301, E303, E307, E308).
+SCHEMA_CODES = re.compile(r"E2\d\d|E30[135678]")
 
 
 @pytest.fixture(scope="module")
@@ -108,15 +109,10 @@ def test_the_schema_is_draft_2020_12_without_an_id(schema: dict[str, Any]) -> No
     Draft202012Validator.check_schema(schema)
 
 
-def _properties(node: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    if isinstance(node, dict):
-        for name, prop in node.get("properties", {}).items():
-            yield name, prop
-        for value in node.values():
-            yield from _properties(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _properties(value)
+def _properties(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every key of the format, in the definitions (the pairings' conditions only point at them)."""
+    for definition in (schema, *schema["$defs"].values()):
+        yield from definition["properties"].items()
 
 
 def test_every_key_has_its_sheet_label_and_a_one_line_japanese_description(schema: dict[str, Any]) -> None:
@@ -152,10 +148,10 @@ def test_every_case_starts_with_the_modeline_and_passes_the_schema(path: Path, v
 
 
 @pytest.mark.parametrize("path", sorted(AS_SUBMITTED.glob("*.yaml")), ids=lambda p: p.name)
-def test_the_schema_and_lint_agree_on_the_format_of_the_files_as_submitted(path: Path, validator: Draft202012Validator) -> None:
-    format_findings = [code for _, code in lint_json(path).codes() if FORMAT_CODES.fullmatch(code)]
+def test_the_schema_and_lint_agree_on_the_files_as_submitted(path: Path, validator: Draft202012Validator) -> None:
+    findings = [code for _, code in lint_json(path).codes() if SCHEMA_CODES.fullmatch(code)]
     schema_errors = list(validator.iter_errors(load(path)))
-    assert bool(schema_errors) == bool(format_findings), (format_findings, [e.message for e in schema_errors])
+    assert bool(schema_errors) == bool(findings), (findings, [e.message for e in schema_errors])
 
 
 NOTICE_GIVEN = {"given": "有", "timing": "事後", "method": "本人へ送付した。"}
@@ -172,11 +168,16 @@ DEFECTS: dict[str, tuple[dict[str, Any], str]] = {
     ),
     "blank required text": ({"title": "   "}, "E201"),
     "repeated item": ({"external_provision": {"items": ["氏名", "住所", "氏名"]}}, "E206"),
+    "その他 without other_basis": ({"bases": ["外部提供", "結合", "その他"]}, "E303"),
+    "other_basis without その他": ({"other_basis": "条例第13条第2項第2号"}, "E303"),
+    "その他の媒体 without media_detail": ({"external_provision": {"media_detail": None}}, "E307"),
+    "media_detail without その他の媒体": ({"external_provision": {"media": ["紙媒体"]}}, "E307"),
+    "外部提供 without conditions": ({"external_provision": {"conditions": None}}, "E308"),
 }
 
 
 @pytest.mark.parametrize("name", DEFECTS)
-def test_the_schema_rejects_a_format_error_that_lint_reports(
+def test_the_schema_rejects_an_error_that_lint_reports(
     name: str, example: dict[str, Any], write: Callable[..., Path], validator: Draft202012Validator
 ) -> None:
     snippet, code = DEFECTS[name]
@@ -190,12 +191,32 @@ def test_the_schema_rejects_a_format_error_that_lint_reports(
     [
         {"departments": "企画財政部情報政策課"},
         {"remarks": ""},
+        {"other_basis": "  "},
+        # Provided in an emergency (条例第13条第4項): a section without its basis, and
+        # so without conditions (E302 and E308 do not apply).
+        {"kind": "報告", "bases": ["結合", "その他"], "other_basis": "条例第13条第4項", "external_provision": {"conditions": None}},
     ],
-    ids=["departments as one string", "blank optional text"],
+    ids=["departments as one string", "blank optional text", "blank other_basis without その他", "emergency provision"],
 )
-def test_the_schema_accepts_what_the_format_allows(
+def test_the_schema_accepts_what_lint_accepts(
     snippet: dict[str, Any], example: dict[str, Any], write: Callable[..., Path], validator: Draft202012Validator
 ) -> None:
     data = overlay(example, snippet)
     assert list(validator.iter_errors(data)) == []
-    assert [c for _, c in lint_json(write(dump(data))).codes() if FORMAT_CODES.fullmatch(c)] == []
+    assert [c for _, c in lint_json(write(dump(data))).codes() if SCHEMA_CODES.fullmatch(c)] == []
+
+
+@pytest.mark.parametrize("basis", [basis for basis in vocabulary.BASES if basis.section], ids=lambda b: b.value)
+def test_each_basis_needs_its_section_in_the_schema_as_in_lint(
+    basis: vocabulary.Basis, example: dict[str, Any], write: Callable[..., Path], validator: Draft202012Validator
+) -> None:
+    """From the one table of bases and sections: each basis, not only those of the example."""
+    data = {key: value for key, value in example.items() if key != basis.section}
+    data["bases"] = [*dict.fromkeys([*example["bases"], basis.value])]
+    assert [error.validator for error in validator.iter_errors(data)] == ["not"]
+    assert [c for _, c in lint_json(write(dump(data))).codes() if SCHEMA_CODES.fullmatch(c)] == ["E301"]
+
+
+def test_no_optional_key_has_a_null_default(schema: dict[str, Any]) -> None:
+    """yaml-language-server would complete `external_provision` to `external_provision: null`."""
+    assert [name for name, prop in _properties(schema) if "default" in prop and prop["default"] is None] == []

@@ -3,13 +3,14 @@
 Each field carries the sheet's own label as `title` and a one-line Japanese
 `description`: messages, the JSON Schema and the renderer all read them from here.
 The shape of the format lives here; the ordinance's cross-field conditions
-(E3 codes) are rules, so that one missing answer does not hide the rest.
+(E3 codes) are rules, so that one missing answer does not hide the rest. The pairings
+those rules check are tables here too, which the JSON Schema states as well.
 """
 
 # No `from __future__ import annotations`: pydantic would then evaluate every annotation
 # from its string at start-up.
 from collections.abc import Iterator, Sequence
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, NamedTuple, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -306,3 +307,24 @@ SECTIONS = (*ACTION_SECTIONS, "linkage")
 # The sections with a 通知 row, and the keys by which a notice's two shapes differ.
 NOTICE_SECTIONS = ("indirect_collection", "secondary_use", "external_provision")
 NOTICE_SHAPE_KEYS = frozenset(NoticeGiven.model_fields) ^ frozenset(NoticeWithheld.model_fields)
+
+
+class Requirement(NamedTuple):
+    """A value chosen in the list `choice` of `model` that needs the value at `key` (a path
+    from `model`) filled in; `exclusive` when that value is written only with the choice."""
+
+    model: type[SheetModel]
+    choice: str
+    value: str
+    key: tuple[str, ...]
+    exclusive: bool = False
+
+
+# The ordinance's pairings across fields, in one place for the rules that check them (E303,
+# E307, E308) and the JSON Schema that states them (scaffold/schema.py). The section that
+# each basis needs (E301) is in vocabulary.BASES.
+OTHER_BASIS_TEXT = Requirement(Case, "bases", v.OTHER_BASIS, ("other_basis",), exclusive=True)
+OTHER_MEDIUM_DETAIL = Requirement(Provision, "media", v.OTHER_MEDIUM, ("media_detail",), exclusive=True)
+PROVISION_CONDITIONS = Requirement(
+    Case, "bases", v.BASIS_BY_SECTION["external_provision"].value, ("external_provision", "conditions")
+)

@@ -9,8 +9,18 @@ from typing import Any
 
 from ..findings import Problem
 from ..loading.document import DataPath
-from ..model.case import NOTICE_SECTIONS, SECTIONS, NoticeGiven, NoticeWithheld, Proviso, is_blank
-from ..model.vocabulary import BASIS_BY_SECTION, BASIS_BY_VALUE, OTHER_BASIS, OTHER_MEDIUM
+from ..model.case import (
+    NOTICE_SECTIONS,
+    OTHER_BASIS_TEXT,
+    OTHER_MEDIUM_DETAIL,
+    PROVISION_CONDITIONS,
+    SECTIONS,
+    NoticeGiven,
+    NoticeWithheld,
+    Proviso,
+    is_blank,
+)
+from ..model.vocabulary import BASIS_BY_SECTION, BASIS_BY_VALUE
 from .registry import Subject, rule
 
 
@@ -122,15 +132,16 @@ def other_basis_mismatch(subject: Subject) -> Iterator[Problem]:
     ```
     """
     case = subject.checked_case
-    if OTHER_BASIS in case.bases and not subject.present("other_basis"):
+    value, (key,) = OTHER_BASIS_TEXT.value, OTHER_BASIS_TEXT.key
+    if value in case.bases and not subject.present(key):
         yield Problem(
-            subject.at("bases", case.bases.index(OTHER_BASIS)),
-            "根拠規定に「その他」がありますが、その規定（other_basis、例: 条例第13条第4項）がありません",
+            subject.at("bases", case.bases.index(value)),
+            f"根拠規定に「{value}」がありますが、その規定（{key}、例: 条例第13条第4項）がありません",
         )
-    if OTHER_BASIS not in case.bases and case.other_basis is not None:
+    if value not in case.bases and getattr(case, key) is not None:
         yield Problem(
-            subject.at("other_basis"),
-            "その他の根拠規定（other_basis）がありますが、根拠規定（bases）に「その他」がありません",
+            subject.at(key),
+            f"その他の根拠規定（{key}）がありますが、根拠規定（bases）に「{value}」がありません",
         )
 
 
@@ -303,19 +314,21 @@ def media_detail_mismatch(subject: Subject) -> Iterator[Problem]:
     ```
     """
     provision = subject.checked_case.external_provision
+    choice, value, (key,) = OTHER_MEDIUM_DETAIL.choice, OTHER_MEDIUM_DETAIL.value, OTHER_MEDIUM_DETAIL.key
     if provision is None or not (
-        subject.valid("external_provision", "media") and subject.valid("external_provision", "media_detail")
+        subject.valid("external_provision", choice) and subject.valid("external_provision", key)
     ):
         return
-    if OTHER_MEDIUM in provision.media and provision.media_detail is None:
+    media, detail = getattr(provision, choice), getattr(provision, key)
+    if value in media and detail is None:
         yield Problem(
-            subject.at("external_provision", "media", provision.media.index(OTHER_MEDIUM)),
-            "外部提供の形態に「その他の媒体」がありますが、具体的な形態（external_provision.media_detail）がありません",
+            subject.at("external_provision", choice, media.index(value)),
+            f"外部提供の形態に「{value}」がありますが、具体的な形態（external_provision.{key}）がありません",
         )
-    if OTHER_MEDIUM not in provision.media and provision.media_detail is not None:
+    if value not in media and detail is not None:
         yield Problem(
-            subject.at("external_provision", "media_detail"),
-            "具体的な形態（external_provision.media_detail）がありますが、外部提供の形態に「その他の媒体」がありません",
+            subject.at("external_provision", key),
+            f"具体的な形態（external_provision.{key}）がありますが、外部提供の形態に「{value}」がありません",
         )
 
 
@@ -342,11 +355,13 @@ def provision_without_conditions(subject: Subject) -> Iterator[Problem]:
     ```
     """
     case = subject.checked_case
-    provision = case.external_provision
-    if "外部提供" in case.bases and provision is not None and provision.conditions is None and subject.valid("external_provision", "conditions"):
+    value, path = PROVISION_CONDITIONS.value, PROVISION_CONDITIONS.key
+    section, key = path
+    provision = getattr(case, section)
+    if value in case.bases and provision is not None and getattr(provision, key) is None and subject.valid(*path):
         yield Problem(
-            subject.document.missing_span(("external_provision", "conditions")),
-            "根拠規定に「外部提供」がありますが、外部提供する条件（external_provision.conditions）がありません",
+            subject.document.missing_span(path),
+            f"根拠規定に「{value}」がありますが、外部提供する条件（{section}.{key}）がありません",
         )
 
 

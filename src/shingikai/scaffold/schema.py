@@ -4,14 +4,23 @@ from the models.
 Editors (the YAML language server) read it for completion, hover and checking as the
 user types; `shingikai lint` stays the authority. Titles and descriptions are the
 models' Japanese labels; enums and the item vocabulary come from the models too.
-On top of `Case.model_json_schema()` (and `Meeting`'s) this adds only what pydantic
-cannot say:
+On top of `model_json_schema()` (of `Case`, and of `Meeting`) this adds only what
+pydantic cannot say:
 
 - `$schema` (draft 2020-12), and no `$id`, so the output is the same wherever it lives;
 - a required text must not be blank (the models read a blank value as a missing one):
   `minLength: 1` and `pattern: \\S` on every required string, including the
   single-string form of `departments` (a string with a pattern of its own, such as a
-  meeting's `date`, has that pattern instead).
+  meeting's `date`, has that pattern instead);
+- no `default: null`: yaml-language-server would write `external_provision: null` when
+  the key is completed;
+- the ordinance's pairings across fields that JSON Schema can state, from the tables
+  the lint rules check (see Pairings below), each `then` titled with the rule's code
+  and title: the editor names it as the source of what it underlines;
+- completion skeletons in the sheet's words (yaml-language-server's `defaultSnippets`,
+  see Snippets below).
+
+`model_schema` does this for any model of the format, given its pairings.
 
 The rest is in the models: `uniqueItems` (bases, items, media), `departments` as a
 string or a list, and each notice shape forbidding the other shape's keys.
@@ -23,29 +32,78 @@ belongs (`volume: 1800`) and a key written with no value where a list has a defa
 
 from __future__ import annotations
 
+import itertools
 import json
-from typing import Any, Final
+import types
+import typing
+from collections.abc import Iterator, Sequence
+from typing import Any, Final, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
-from ..model.case import Case
+from ..model import vocabulary as v
+from ..model.case import OTHER_BASIS_TEXT, OTHER_MEDIUM_DETAIL, PROVISION_CONDITIONS, Case, Requirement
 from ..model.meeting import Meeting
+from ..rules.ordinance import (
+    basis_without_section,
+    media_detail_mismatch,
+    other_basis_mismatch,
+    provision_without_conditions,
+)
+from ..rules.registry import Rule
+from .skeleton import skeleton_fields
 
 DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 NON_BLANK: Final = {"minLength": 1, "pattern": r"\S"}
+# A value that counts as written: the models read null and blank text as missing.
+FILLED: Final = {"not": {"type": "null"}, "pattern": r"\S"}
 
 
-def file_schema(model: type[BaseModel]) -> dict[str, Any]:
-    """The JSON Schema of a case file (`Case`) or a meeting file (`Meeting`)."""
+def case_requirements() -> list[tuple[Rule, Requirement]]:
+    """The pairings of the case that the schema states, each with the rule that checks it."""
+    return [
+        *(
+            (basis_without_section, Requirement(Case, "bases", basis.value, (basis.section,)))
+            for basis in v.BASES
+            if basis.section
+        ),
+        (other_basis_mismatch, OTHER_BASIS_TEXT),
+        (media_detail_mismatch, OTHER_MEDIUM_DETAIL),
+        (provision_without_conditions, PROVISION_CONDITIONS),
+    ]
+
+
+def case_schema() -> dict[str, Any]:
+    """The JSON Schema of a case file."""
+    return model_schema(Case, case_requirements())
+
+
+def model_schema(model: type[BaseModel], requirements: Sequence[tuple[Rule, Requirement]]) -> dict[str, Any]:
+    """The JSON Schema of files of `model`, stating `requirements` and offering skeletons."""
     schema = model.model_json_schema()
-    for definition in (schema, *schema.get("$defs", {}).values()):
+    definitions = {model: schema} | {m: schema["$defs"][m.__name__] for m in _models(model) if m is not model}
+    for definition in definitions.values():
         _require_non_blank(definition)
+        for prop in definition.get("properties", {}).values():
+            if "default" in prop and prop["default"] is None:
+                del prop["default"]
+    for each in definitions:
+        _add_snippets(each, definitions)
+    _offer_at_the_top(model, schema)
+    for rule, requirement in requirements:
+        definitions[requirement.model].setdefault("allOf", []).extend(_pairing(rule, requirement))
     return {"$schema": DIALECT, **schema}
+
+
+def meeting_schema() -> dict[str, Any]:
+    """The JSON Schema of a meeting file."""
+    return model_schema(Meeting, [])
 
 
 def render(*, meeting: bool = False) -> str:
     """The schema as the committed `schemas/case.schema.json` (or `meeting.schema.json`) holds it."""
-    return json.dumps(file_schema(Meeting if meeting else Case), ensure_ascii=False, indent=2) + "\n"
+    schema = meeting_schema() if meeting else case_schema()
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
 def _require_non_blank(definition: dict[str, Any]) -> None:
@@ -55,3 +113,139 @@ def _require_non_blank(definition: dict[str, Any]) -> None:
         for branch in (prop, *prop.get("anyOf", ())):
             if branch.get("type") == "string" and not {"enum", "const", "pattern"} & branch.keys():
                 branch.update(NON_BLANK)
+
+
+# --- Pairings. Each is stated so that yaml-language-server underlines what lint points at:
+# the chosen item while the key it needs is missing, the key while its choice is missing
+# (a list has no item to underline then), and a section that lacks a key it needs.
+
+
+def _pairing(rule: Rule, requirement: Requirement) -> Iterator[dict[str, Any]]:
+    choice, value, key = requirement.choice, requirement.value, requirement.key
+    title = f"{rule.code} {rule.title}"
+    if len(key) == 1:
+        forbidden = _within(choice, {"items": {"not": {"const": value}}})
+        yield {"if": {"not": _filled(key[0])}, "then": {"title": title, **forbidden}}
+    else:
+        # The key is in a section: the choice needs it wherever the section is written.
+        needed = {"required": [key[-1]], **_within(key[-1], FILLED)}
+        for name in reversed(key[:-1]):
+            needed = _within(name, needed)
+        yield {"if": _chosen(choice, value), "then": {"title": title, **needed}}
+    if requirement.exclusive:
+        not_chosen = {"required": [choice], "properties": {choice: {"not": {"contains": {"const": value}}}}}
+        yield {
+            "if": {"allOf": [_filled(key[0]), not_chosen]},
+            "then": {"title": title, "propertyNames": {"not": {"const": key[0]}}},
+        }
+
+
+def _filled(key: str) -> dict[str, Any]:
+    return {"required": [key], "properties": {key: FILLED}}
+
+
+def _within(key: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` for the value of `key`, which a `then` holds. yaml-language-server completes
+    keys from the `then` of a condition that holds as well: `doNotSuggest`, or each such
+    key would be offered twice (and a required one under the rule's title)."""
+    return {"properties": {key: {"doNotSuggest": True, **schema}}}
+
+
+def _chosen(choice: str, value: str) -> dict[str, Any]:
+    return {"required": [choice], "properties": {choice: {"contains": {"const": value}}}}
+
+
+# --- Snippets. yaml-language-server labels a completion item with the key, never its
+# title; a snippet carries a label of its own. So every optional section and every list
+# of entries is offered at the top under its sheet label (外部提供, その他資料); a section's
+# key completes to the same skeleton (a list's key to `[]`: the server takes no snippet
+# there, but offers an entry's in the list); a notice offers its two shapes (通知 有,
+# 通知 無). A skeleton holds the keys that `shingikai new` writes, with tab stops.
+
+
+def _add_snippets(model: type[BaseModel], definitions: dict[type[BaseModel], dict[str, Any]]) -> None:
+    properties = definitions[model].get("properties", {})
+    for name, field in model.model_fields.items():
+        models, entries = _held(field.annotation)
+        if len(models) == 1 and not entries:
+            properties[name]["defaultSnippets"] = [_snippet(models[0], definitions, field.title, field.description)]
+        elif models:
+            properties[name]["defaultSnippets"] = [_snippet(each, definitions) for each in models]
+
+
+def _offer_at_the_top(model: type[BaseModel], schema: dict[str, Any]) -> None:
+    offered = []
+    for name, field in model.model_fields.items():
+        models, entries = _held(field.annotation)
+        if len(models) == 1 and not field.is_required():
+            body = _body(models[0])
+            offered.append(
+                {
+                    "label": field.title,
+                    "description": field.description,
+                    "sortText": name,
+                    "body": {name: [body] if entries else body},
+                }
+            )
+    schema["defaultSnippets"] = offered
+
+
+def _snippet(
+    model: type[BaseModel],
+    definitions: dict[type[BaseModel], dict[str, Any]],
+    label: str | None = None,
+    description: str | None = None,
+) -> dict[str, Any]:
+    """The skeleton of `model`, labelled by default with the model's title."""
+    definition = definitions[model]
+    snippet = {"label": label or definition["title"], "description": description or definition.get("description")}
+    return {key: value for key, value in snippet.items() if value} | {"body": _body(model)}
+
+
+def _body(model: type[BaseModel], stops: Iterator[int] | None = None) -> dict[str, Any]:
+    """A skeleton of `model` as snippet text: each value a tab stop, or fixed if it is.
+    Every basis counts as chosen: a section's skeleton holds what its basis requires."""
+    stops = stops if stops is not None else itertools.count(1)
+    body: dict[str, Any] = {}
+    for name, field in skeleton_fields(model, [basis.value for basis in v.BASES]):
+        annotation = field.annotation
+        models, _ = _held(annotation)
+        if get_origin(annotation) is Literal:
+            values = get_args(annotation)
+            body[name] = str(values[0]) if len(values) == 1 else f"${{{next(stops)}|{','.join(values)}|}}"
+        elif len(models) == 1:
+            body[name] = _body(models[0], stops)
+        elif get_origin(annotation) is list:
+            body[name] = f"[${next(stops)}]"
+        else:
+            # Text, or a choice of shapes (a notice), which completion offers at the value.
+            body[name] = f"${next(stops)}"
+    return body
+
+
+def _held(annotation: Any) -> tuple[list[type[BaseModel]], bool]:
+    """The models that a field holds (a section, a notice's two shapes), and whether as
+    the entries of a list (`attachments`)."""
+    if get_origin(annotation) is list:
+        return _models_in(get_args(annotation)[0]), True
+    return _models_in(annotation), False
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    if get_origin(annotation) in (typing.Union, types.UnionType):
+        return [model for arg in get_args(annotation) for model in _models_in(arg)]
+    return []
+
+
+def _models(model: type[BaseModel]) -> list[type[BaseModel]]:
+    """`model` and every model under it, each once."""
+    seen: list[type[BaseModel]] = []
+    pending = [model]
+    while pending:
+        current = pending.pop()
+        if current not in seen:
+            seen.append(current)
+            pending += [held for field in current.model_fields.values() for held in _held(field.annotation)[0]]
+    return seen

@@ -31,23 +31,18 @@ from pathlib import Path
 from typing import Any, Final, Literal, get_args, get_origin
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from ..errors import ShingikaiError, os_reason
 from ..files import write_whole
 from ..model import vocabulary as v
-from ..model.case import ActionSection, Case, Provision
+from ..model.case import OTHER_BASIS_TEXT, PROVISION_CONDITIONS, ActionSection, Case
 from ..model.meeting import AgendaItem, Meeting
 
 SCHEMA_PATH: Final = "schemas/case.schema.json"
 MODELINE: Final = f"# yaml-language-server: $schema=../{SCHEMA_PATH}"
 MEETING_SCHEMA_PATH: Final = "schemas/meeting.schema.json"
 MEETING_MODELINE: Final = f"# yaml-language-server: $schema=../{MEETING_SCHEMA_PATH}"
-
-# Optional keys that a basis makes required (the ordinance rules E303 and E308).
-_REQUIRED_BY_BASIS: Final = {
-    (Case, "other_basis"): v.OTHER_BASIS,
-    (Provision, "conditions"): v.BASIS_BY_SECTION["external_provision"].value,
-}
 
 
 def skeleton(kind: str, bases: Sequence[str]) -> str:
@@ -80,13 +75,20 @@ def meeting_skeleton() -> str:
 
 
 def _section(model: type[BaseModel], chosen: list[str]) -> Iterator[str]:
+    for name, field in skeleton_fields(model, chosen):
+        yield _line(1, name, _empty(field.annotation), field.title)
+
+
+def skeleton_fields(model: type[BaseModel], chosen: Sequence[str]) -> Iterator[tuple[str, FieldInfo]]:
+    """The keys of `model` in a skeleton: the required ones, the item grid, and the
+    optional ones that a basis in `chosen` makes required."""
     for name, field in model.model_fields.items():
         if (
             field.is_required()
             or name in ActionSection.model_fields
             or _REQUIRED_BY_BASIS.get((model, name)) in chosen
         ):
-            yield _line(1, name, _empty(field.annotation), field.title)
+            yield name, field
 
 
 def _section_model(annotation: Any) -> type[BaseModel] | None:
@@ -95,6 +97,22 @@ def _section_model(annotation: Any) -> type[BaseModel] | None:
         return None
     models = [a for a in get_args(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
     return models[0] if len(models) == 1 and type(None) in get_args(annotation) else None
+
+
+def _model_at(model: type[BaseModel], path: tuple[str, ...]) -> type[BaseModel] | None:
+    """The model of the section at `path` in `model` (`model` itself for an empty path)."""
+    found: type[BaseModel] | None = model
+    for name in path:
+        found = found and _section_model(found.model_fields[name].annotation)
+    return found
+
+
+# Optional keys that a basis makes required (the ordinance's pairings of E303 and E308),
+# by the model that holds them.
+_REQUIRED_BY_BASIS: Final = {
+    (_model_at(requirement.model, requirement.key[:-1]), requirement.key[-1]): requirement.value
+    for requirement in (OTHER_BASIS_TEXT, PROVISION_CONDITIONS)
+}
 
 
 def _empty(annotation: Any) -> str:

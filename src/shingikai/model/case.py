@@ -310,8 +310,9 @@ NOTICE_SHAPE_KEYS = frozenset(NoticeGiven.model_fields) ^ frozenset(NoticeWithhe
 
 
 class Requirement(NamedTuple):
-    """A value chosen in the list `choice` of `model` that needs the value at `key` (a path
-    from `model`) filled in; `exclusive` when that value is written only with the choice."""
+    """A value chosen at `choice` of `model` (in a list, or as the single value) that needs
+    the value at `key` (a path from `model`) filled in; `exclusive` when that value is
+    written only with the choice."""
 
     model: type[SheetModel]
     choice: str

@@ -5,7 +5,8 @@ decided. Its title is derived, never written: 「{年度}第{N}回{council}」. 
 model, each field carries the label of the council's published meeting page as `title`
 and a one-line Japanese `description`. Which decisions a list allows, and whether the
 conditions match the decision, are rules (E504, E505), so that one slip does not hide
-the rest of the file.
+the rest of the file. The pairing of the decision and its conditions is a table here
+too, which the JSON Schema states as well.
 """
 
 # No `from __future__ import annotations`: pydantic would then evaluate every annotation
@@ -18,7 +19,7 @@ from pydantic import ConfigDict, Field, StringConstraints
 
 from . import vocabulary as v
 from .agenda import meeting_title
-from .case import Attachment, SheetModel
+from .case import Attachment, Requirement, SheetModel
 from .eras import era_day
 
 Decision = Literal[v.DECISIONS]  # type: ignore[valid-type]
@@ -71,6 +72,11 @@ class MeetingAttachment(Attachment):
     file: str | None = Field(
         None, title="ファイル", description="資料のファイル（会議ファイルからの相対パス、リポジトリの中に限る）"
     )
+
+
+# 条件付承認 and its conditions, in one place for the rule that checks them (E505) and the
+# JSON Schema that states them (scaffold/schema.py).
+CONDITIONS_OF_APPROVAL = Requirement(Result, "decision", v.CONDITIONAL, ("conditions",), exclusive=True)
 
 
 def _agenda(label: str) -> Any:

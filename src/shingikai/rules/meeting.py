@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..findings import Problem
 from ..model.agenda import AgendaCase, Found
-from ..model.vocabulary import AGENDA_LIST_BY_KEY, CONDITIONAL
+from ..model.vocabulary import AGENDA_LIST_BY_KEY
 from ..suggest import nearest
 from .registry import Subject, rule
 
@@ -224,15 +224,19 @@ def conditions_mismatch(subject: Subject) -> Iterator[Problem]:
           conditions: 委託先における検査結果の保存期間を契約書に明記すること。
     ```
     """
+    # Imported here: a case-only lint imports no meeting model.
+    from ..model.meeting import CONDITIONS_OF_APPROVAL
+
+    conditional, (conditions,) = CONDITIONS_OF_APPROVAL.value, CONDITIONS_OF_APPROVAL.key
     meeting = subject.checked_meeting
     for key, index, decision, path in _decisions(subject):
         result = getattr(meeting, key)[index].result
         agenda = AGENDA_LIST_BY_KEY[key]
         label = f"{agenda.label}（{index + 1}）"
         # 条件付承認 where the list does not allow it is E504's.
-        if decision == CONDITIONAL and result.conditions is None and decision in agenda.decisions:
+        if decision == conditional and getattr(result, conditions) is None and decision in agenda.decisions:
             yield Problem(subject.at(*path), f"{label}は条件付承認ですが、条件（conditions）がありません。審議会が付けた条件を書いてください")
-        elif decision != CONDITIONAL and result.conditions is not None:
+        elif decision != conditional and getattr(result, conditions) is not None:
             yield Problem(
                 subject.at(*path),
                 f"{label}の条件（conditions）は条件付承認のときだけ書きます（会議の結果は「{decision}」です）。"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, ValidationError
 
 from shingikai.model import vocabulary
 
@@ -18,6 +18,7 @@ from conftest import AS_SUBMITTED, CASES, REPO, dump, lint_json, overlay, run
 
 SCHEMA_FILE = REPO / "schemas" / "case.schema.json"
 MEETING_SCHEMA_FILE = REPO / "schemas" / "meeting.schema.json"
+SEED_MEETING = CASES / "meetings" / "r3-3.yaml"
 MODELINE = "# yaml-language-server: $schema=../schemas/case.schema.json"
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 # The codes the schema states: the format (E2, and the notice shapes E305/E306), and the
@@ -67,13 +68,38 @@ def test_every_meeting_key_has_its_label_and_a_japanese_description() -> None:
         assert JAPANESE.search(prop["title"]), name
         assert JAPANESE.search(prop["description"]) and "\n" not in prop["description"], name
     assert schema["properties"]["date"]["title"] == "日時"
-    assert schema["$defs"]["Result"]["properties"]["decision"]["enum"] == list(vocabulary.DECISIONS)
+
+
+def test_each_list_states_the_decisions_it_allows_from_the_table_e504_reads() -> None:
+    schema = json.loads(MEETING_SCHEMA_FILE.read_text(encoding="utf-8"))
+    assert "enum" not in schema["$defs"]["Result"]["properties"]["decision"]
+    stated = {}
+    for clause in schema["allOf"]:
+        for key, prop in clause.get("properties", {}).items():
+            result = prop["items"]["properties"]["result"]
+            stated[key] = [c["properties"]["decision"]["enum"] for c in result["allOf"] if c.get("title", "").startswith("E504 ")]
+    assert stated == {agenda.key: [list(agenda.decisions)] for agenda in vocabulary.AGENDA_LISTS}
 
 
 def test_the_seed_meeting_passes_the_meeting_schema(meeting_validator: Draft202012Validator) -> None:
-    path = CASES / "meetings" / "r3-3.yaml"
-    assert path.read_text(encoding="utf-8").splitlines()[0] == "# yaml-language-server: $schema=../../schemas/meeting.schema.json"
-    assert list(meeting_validator.iter_errors(load(path))) == []
+    assert SEED_MEETING.read_text(encoding="utf-8").splitlines()[0] == "# yaml-language-server: $schema=../../schemas/meeting.schema.json"
+    assert list(meeting_validator.iter_errors(load(SEED_MEETING))) == []
+
+
+@pytest.fixture
+def lint_meeting(tmp_path: Path) -> Callable[[dict[str, Any]], list[str]]:
+    """The codes `shingikai lint` reports for a meeting (and its cases, the six seeds) as data."""
+    (tmp_path / "cases" / "meetings").mkdir(parents=True)
+    for case in CASES.glob("*.yaml"):
+        (tmp_path / "cases" / case.name).write_text(case.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+
+    def codes(data: dict[str, Any]) -> list[str]:
+        path = tmp_path / "cases" / "meetings" / "m.yaml"
+        path.write_text(dump(data), encoding="utf-8")
+        return [code for _, code in lint_json(path).codes()]
+
+    return codes
 
 
 @pytest.mark.parametrize(
@@ -89,17 +115,91 @@ def test_the_seed_meeting_passes_the_meeting_schema(meeting_validator: Draft2020
     ids=["fiscal year", "western date", "number 0", "blank place", "decision", "unknown key"],
 )
 def test_the_meeting_schema_rejects_what_lint_reports(
-    snippet: dict[str, Any], code: str, meeting_validator: Draft202012Validator, tmp_path: Path
+    snippet: dict[str, Any], code: str, meeting_validator: Draft202012Validator, lint_meeting: Callable[..., list[str]]
 ) -> None:
-    data = overlay(load(CASES / "meetings" / "r3-3.yaml"), snippet)
+    data = overlay(load(SEED_MEETING), snippet)
     assert list(meeting_validator.iter_errors(data)) != []
-    (tmp_path / "cases" / "meetings").mkdir(parents=True)
-    for case in CASES.glob("*.yaml"):
-        (tmp_path / "cases" / case.name).write_text(case.read_text(encoding="utf-8"), encoding="utf-8")
-    (tmp_path / ".git").mkdir()
-    path = tmp_path / "cases" / "meetings" / "m.yaml"
-    path.write_text(dump(data), encoding="utf-8")
-    assert code in [c for _, c in lint_json(path).codes()]
+    assert code in lint_meeting(data)
+
+
+RULE_TITLE = re.compile(r"[EW]\d{3} ")
+
+
+def rules_named(schema: dict[str, Any], error: ValidationError) -> set[str]:
+    """The codes of the rules that the schema names (a clause's title) on the way to what
+    `error` failed; through `anyOf`, each alternative's (one is the best match)."""
+    if error.context:
+        return {code for each in error.context for code in rules_named(schema, each)}
+    named, node = set(), schema
+    for step in error.absolute_schema_path:
+        while isinstance(node, dict) and step not in node and "$ref" in node:
+            node = schema["$defs"][node["$ref"].removeprefix("#/$defs/")]
+        node = node[step]
+        if isinstance(node, dict) and RULE_TITLE.match(node.get("title", "")):
+            named.add(node["title"].split()[0])
+    return named
+
+
+CONDITIONS = "委託先における監視カメラの記録の保存期間を契約書に明記すること。"
+# The seed meeting after the council has met: each decision that each list allows, the
+# conditions with 条件付承認, an opinion with any decision.
+DECIDED = {
+    "consultations": [
+        {"case": "../ai-ocr-shoukyaku-shisan.yaml", "result": {"decision": "承認"}},
+        {"case": "../gakkou-kenshin-itaku.yaml", "result": {"decision": "条件付承認", "conditions": CONDITIONS}},
+        {"case": "../koseki-cloud.yaml", "result": {"decision": "継続審議", "opinion": "費用の見込みを示すこと。"}},
+        {"case": "../hikazei-setai-kyufukin.yaml", "result": {"decision": "不承認"}},
+    ],
+    "reports": [
+        {"case": "../ninchisho-koureisha-sousaku.yaml", "result": {"decision": "了承", "opinion": "周知に努めること。"}},
+        {"case": "../kosodate-senkou-kyufukin.yaml", "result": {"decision": "継続審議"}},
+    ],
+}
+
+
+def decided(list_key: str, index: int, result: dict[str, Any]) -> dict[str, Any]:
+    """The decided meeting with one item's result replaced."""
+    items = [dict(item) for item in DECIDED[list_key]]
+    items[index]["result"] = result
+    return {**DECIDED, list_key: items}
+
+
+def test_the_meeting_schema_and_lint_accept_a_decided_meeting(
+    meeting_validator: Draft202012Validator, lint_meeting: Callable[..., list[str]]
+) -> None:
+    data = overlay(load(SEED_MEETING), DECIDED)
+    assert list(meeting_validator.iter_errors(data)) == []
+    assert lint_meeting(data) == []
+
+
+# Each rule the meeting schema states, broken in the decided meeting; the schema names the
+# rule that lint reports, and no other (条件付承認 under 報告事項 is E504's, not E505's).
+MEETING_DEFECTS: dict[str, tuple[dict[str, Any], str]] = {
+    "了承 under 諮問事項": (decided("consultations", 0, {"decision": "了承"}), "E504"),
+    "承認 under 報告事項": (decided("reports", 0, {"decision": "承認"}), "E504"),
+    "条件付承認 under 報告事項": (decided("reports", 0, {"decision": "条件付承認"}), "E504"),
+    "条件付承認 with conditions under 報告事項": (
+        decided("reports", 0, {"decision": "条件付承認", "conditions": CONDITIONS}),
+        "E504",
+    ),
+    "条件付承認 without conditions": (decided("consultations", 1, {"decision": "条件付承認"}), "E505"),
+    "条件付承認 with blank conditions": (decided("consultations", 1, {"decision": "条件付承認", "conditions": " "}), "E505"),
+    "conditions with 承認": (decided("consultations", 0, {"decision": "承認", "conditions": CONDITIONS}), "E505"),
+    "conditions with 了承": (decided("reports", 0, {"decision": "了承", "conditions": CONDITIONS}), "E505"),
+    "no agenda item": ({"consultations": [], "reports": []}, "E201"),
+    "no agenda list": ({"consultations": None, "reports": None}, "E201"),
+}
+
+
+@pytest.mark.parametrize("name", MEETING_DEFECTS)
+def test_the_meeting_schema_names_the_rule_that_lint_reports(
+    name: str, meeting_validator: Draft202012Validator, lint_meeting: Callable[..., list[str]]
+) -> None:
+    snippet, code = MEETING_DEFECTS[name]
+    data = {key: value for key, value in overlay(load(SEED_MEETING), snippet).items() if value is not None}
+    named = [rules_named(meeting_validator.schema, error) for error in meeting_validator.iter_errors(data)]
+    assert named != [] and all(codes == {code} for codes in named), named
+    assert lint_meeting(data) == [code]
 
 
 def test_the_schema_is_draft_2020_12_without_an_id(schema: dict[str, Any]) -> None:

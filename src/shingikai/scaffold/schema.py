@@ -20,7 +20,9 @@ pydantic cannot say:
 - completion skeletons in the sheet's words (yaml-language-server's `defaultSnippets`,
   see Snippets below).
 
-`model_schema` does this for any model of the format, given its pairings.
+`model_schema` does this for any model of the format, given its pairings. A meeting's
+schema adds what its agenda's lists decide (see Decisions below) and that the agenda
+holds one item at least (the E201 of model/validation.py).
 
 The rest is in the models: `uniqueItems` (bases, items, media), `departments` as a
 string or a list, and each notice shape forbidding the other shape's keys.
@@ -36,14 +38,16 @@ import itertools
 import json
 import types
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
 from ..model import vocabulary as v
 from ..model.case import OTHER_BASIS_TEXT, OTHER_MEDIUM_DETAIL, PROVISION_CONDITIONS, Case, Requirement
-from ..model.meeting import Meeting
+from ..model.meeting import CONDITIONS_OF_APPROVAL, AgendaItem, Meeting
+from ..rules.format import MISSING
+from ..rules.meeting import conditions_mismatch, decision_not_allowed
 from ..rules.ordinance import (
     basis_without_section,
     media_detail_mismatch,
@@ -97,7 +101,15 @@ def model_schema(model: type[BaseModel], requirements: Sequence[tuple[Rule, Requ
 
 def meeting_schema() -> dict[str, Any]:
     """The JSON Schema of a meeting file."""
-    return model_schema(Meeting, [])
+    schema = model_schema(Meeting, [])
+    schema.setdefault("allOf", []).extend([_some_agenda_item(), *_decisions_by_list(schema)])
+    return schema
+
+
+def _some_agenda_item() -> dict[str, Any]:
+    """One agenda item at least, in either list (E201, as model/validation.py finds it)."""
+    in_a_list = [{"required": [a.key], **_within(a.key, {"type": "array", "minItems": 1})} for a in v.AGENDA_LISTS]
+    return {"title": _title(MISSING), "anyOf": in_a_list}
 
 
 def render(*, meeting: bool = False) -> str:
@@ -117,27 +129,53 @@ def _require_non_blank(definition: dict[str, Any]) -> None:
 
 # --- Pairings. Each is stated so that yaml-language-server underlines what lint points at:
 # the chosen item while the key it needs is missing, the key while its choice is missing
-# (a list has no item to underline then), and a section that lacks a key it needs.
+# (a list has no item to underline then), and a section that lacks a key it needs. A
+# single choice (a decision) is underlined at its value both ways: while the key it needs
+# is missing, and while the key is written with another value.
 
 
 def _pairing(rule: Rule, requirement: Requirement) -> Iterator[dict[str, Any]]:
+    yield from _needs(rule, requirement)
+    if requirement.exclusive:
+        yield from _only_with(rule, requirement)
+
+
+def _needs(rule: Rule, requirement: Requirement) -> Iterator[dict[str, Any]]:
+    """The chosen value needs its key."""
     choice, value, key = requirement.choice, requirement.value, requirement.key
-    title = f"{rule.code} {rule.title}"
     if len(key) == 1:
-        forbidden = _within(choice, {"items": {"not": {"const": value}}})
-        yield {"if": {"not": _filled(key[0])}, "then": {"title": title, **forbidden}}
+        chosen = {"not": {"const": value}}
+        forbidden = _within(choice, {"items": chosen} if _is_list(requirement) else chosen)
+        yield {"if": {"not": _filled(key[0])}, "then": {"title": _title(rule), **forbidden}}
     else:
         # The key is in a section: the choice needs it wherever the section is written.
         needed = {"required": [key[-1]], **_within(key[-1], FILLED)}
         for name in reversed(key[:-1]):
             needed = _within(name, needed)
-        yield {"if": _chosen(choice, value), "then": {"title": title, **needed}}
-    if requirement.exclusive:
-        not_chosen = {"required": [choice], "properties": {choice: {"not": {"contains": {"const": value}}}}}
-        yield {
-            "if": {"allOf": [_filled(key[0]), not_chosen]},
-            "then": {"title": title, "propertyNames": {"not": {"const": key[0]}}},
-        }
+        yield {"if": _chosen(choice, value), "then": {"title": _title(rule), **needed}}
+
+
+def _only_with(rule: Rule, requirement: Requirement) -> Iterator[dict[str, Any]]:
+    """The key is written only with the chosen value."""
+    choice, value, (key, *_) = requirement.choice, requirement.value, requirement.key
+    if not _is_list(requirement):
+        # An enum, not a const: yaml-language-server words an enum's message in the
+        # editor's language.
+        yield {"if": _filled(key), "then": {"title": _title(rule), **_within(choice, {"enum": [value]})}}
+        return
+    not_chosen = {"required": [choice], "properties": {choice: {"not": {"contains": {"const": value}}}}}
+    yield {
+        "if": {"allOf": [_filled(key), not_chosen]},
+        "then": {"title": _title(rule), "propertyNames": {"not": {"const": key}}},
+    }
+
+
+def _is_list(requirement: Requirement) -> bool:
+    return get_origin(requirement.model.model_fields[requirement.choice].annotation) is list
+
+
+def _title(rule: Rule) -> str:
+    return f"{rule.code} {rule.title}"
 
 
 def _filled(key: str) -> dict[str, Any]:
@@ -153,6 +191,38 @@ def _within(key: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 def _chosen(choice: str, value: str) -> dict[str, Any]:
     return {"required": [choice], "properties": {choice: {"contains": {"const": value}}}}
+
+
+# --- Decisions. Which decisions a list allows (E504) is stated by each list of the agenda,
+# on its items' `result`, from the table that E504 reads; the model's enum of every
+# decision goes, or completion and hover would offer 了承 under 諮問事項 too. With it goes
+# the `result` that every item offers: each list offers its own, whose skeleton chooses
+# among that list's decisions. 条件付承認 needs its conditions (E505) only in a list that
+# allows it, as E505 leaves it to E504 elsewhere; conditions want 条件付承認 in any list.
+
+
+def _decisions_by_list(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    requirement = CONDITIONS_OF_APPROVAL
+    result_model, choice = requirement.model, requirement.choice
+    result = schema["$defs"][result_model.__name__]
+    del result["properties"][choice]["enum"]
+    result.setdefault("allOf", []).extend(_only_with(conditions_mismatch, requirement))
+    field = AgendaItem.model_fields["result"]
+    offered = schema["$defs"][AgendaItem.__name__]["properties"]["result"]
+    del offered["defaultSnippets"]
+    offered["doNotSuggest"] = True
+    for agenda in v.AGENDA_LISTS:
+        allowed = [{"title": _title(decision_not_allowed), **_within(choice, {"enum": list(agenda.decisions)})}]
+        if requirement.value in agenda.decisions:
+            allowed += _needs(conditions_mismatch, requirement)
+        skeleton = _body(result_model, choices={choice: agenda.decisions})
+        own = {
+            "title": field.title,
+            "description": field.description,
+            "defaultSnippets": [{"label": field.title, "description": field.description, "body": skeleton}],
+            "allOf": allowed,
+        }
+        yield _within(agenda.key, {"items": {"properties": {"result": own}}})
 
 
 # --- Snippets. yaml-language-server labels a completion item with the key, never its
@@ -202,8 +272,11 @@ def _snippet(
     return {key: value for key, value in snippet.items() if value} | {"body": _body(model)}
 
 
-def _body(model: type[BaseModel], stops: Iterator[int] | None = None) -> dict[str, Any]:
-    """A skeleton of `model` as snippet text: each value a tab stop, or fixed if it is.
+def _body(
+    model: type[BaseModel], stops: Iterator[int] | None = None, choices: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, Any]:
+    """A skeleton of `model` as snippet text: each value a tab stop, or fixed if it is; a
+    choice among a field's values, or among its `choices` where given.
     Every basis counts as chosen: a section's skeleton holds what its basis requires."""
     stops = stops if stops is not None else itertools.count(1)
     body: dict[str, Any] = {}
@@ -211,7 +284,7 @@ def _body(model: type[BaseModel], stops: Iterator[int] | None = None) -> dict[st
         annotation = field.annotation
         models, _ = _held(annotation)
         if get_origin(annotation) is Literal:
-            values = get_args(annotation)
+            values = (choices or {}).get(name, get_args(annotation))
             body[name] = str(values[0]) if len(values) == 1 else f"${{{next(stops)}|{','.join(values)}|}}"
         elif len(models) == 1:
             body[name] = _body(models[0], stops)

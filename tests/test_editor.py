@@ -37,8 +37,10 @@ RELEASES = sorted(
 )
 SETTINGS = {"yaml": {"validate": True, "hover": True, "completion": True}}
 CASE = "# yaml-language-server: $schema=../schemas/case.schema.json\n" + MINIMAL
-# What yaml-language-server says (in Japanese) when a value matches a `not`.
+# What yaml-language-server says (in Japanese) when a value matches a `not`, and when a
+# list is shorter than its `minItems` of 1.
 NOT_ALLOWED = "許可されていないスキーマに一致しています。"
+TOO_FEW = "配列の項目数が少なすぎます。1 項目以上必要です。"
 PROPERTY = 10  # LSP's CompletionItemKind of a key
 
 
@@ -133,6 +135,10 @@ DEFECTS: dict[str, tuple[str, str, str, str, str]] = {
     "外部提供 without conditions": (
         "E308", CASE.replace("  conditions: 条件\n", ""), "external_provision:", "external_provision", 'Missing property "conditions".',
     ),
+    "a section without its basis": (
+        "E302", CASE + "linkage:\n  city_system: 端末\n  third_party_system: サーバ\n  network: 閉域網\n", "linkage:", "linkage", NOT_ALLOWED,
+    ),
+    "a section without items": ("E304", CASE.replace("  items: [住所]", "  items: []"), "  items:", "[]", TOO_FEW),
 }
 
 

@@ -45,6 +45,9 @@ BASES: Final[tuple[Basis, ...]] = (
 )
 BASIS_BY_VALUE: Final[dict[str, Basis]] = {basis.value: basis for basis in BASES}
 BASIS_BY_SECTION: Final[dict[str, Basis]] = {b.section: b for b in BASES if b.section}
+# The section that a provision in an emergency (other_basis citing the configured article
+# 緊急の外部提供) fills without its basis: E302 spares it then.
+EMERGENCY_SECTION: Final = "external_provision"
 OTHER_BASIS: Final = "その他"
 
 # A meeting file (meeting-format.md) is told from a case file by this `kind`.

@@ -20,7 +20,7 @@ from ..model.case import (
     Proviso,
     is_blank,
 )
-from ..model.vocabulary import BASIS_BY_SECTION, BASIS_BY_VALUE
+from ..model.vocabulary import BASIS_BY_SECTION, BASIS_BY_VALUE, EMERGENCY_SECTION
 from .registry import Subject, rule
 
 
@@ -101,7 +101,7 @@ def section_without_basis(subject: Subject) -> Iterator[Problem]:
         basis = BASIS_BY_SECTION[section].value
         if not subject.present(section) or basis in declared:
             continue
-        if section == "external_provision" and cites_emergency(subject):
+        if section == EMERGENCY_SECTION and cites_emergency(subject):
             continue
         yield Problem(
             subject.at(section),

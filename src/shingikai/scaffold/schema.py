@@ -39,12 +39,19 @@ import json
 import types
 import typing
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Final, Literal, get_args, get_origin
+from typing import Any, Final, Literal, NamedTuple, get_args, get_origin
 
 from pydantic import BaseModel
 
 from ..model import vocabulary as v
-from ..model.case import OTHER_BASIS_TEXT, OTHER_MEDIUM_DETAIL, PROVISION_CONDITIONS, Case, Requirement
+from ..model.case import (
+    ACTION_SECTIONS,
+    OTHER_BASIS_TEXT,
+    OTHER_MEDIUM_DETAIL,
+    PROVISION_CONDITIONS,
+    Case,
+    Requirement,
+)
 from ..model.meeting import CONDITIONS_OF_APPROVAL, AgendaItem, Meeting
 from ..rules.format import MISSING
 from ..rules.meeting import conditions_mismatch, decision_not_allowed
@@ -53,6 +60,8 @@ from ..rules.ordinance import (
     media_detail_mismatch,
     other_basis_mismatch,
     provision_without_conditions,
+    section_without_basis,
+    section_without_items,
 )
 from ..rules.registry import Rule
 from .skeleton import skeleton_fields
@@ -63,26 +72,49 @@ NON_BLANK: Final = {"minLength": 1, "pattern": r"\S"}
 FILLED: Final = {"not": {"type": "null"}, "pattern": r"\S"}
 
 
-def case_requirements() -> list[tuple[Rule, Requirement]]:
-    """The pairings of the case that the schema states, each with the rule that checks it."""
+class Pairing(NamedTuple):
+    """A requirement that the schema states and the rule that checks it; `key_rule` when
+    another rule checks the key written without its choice (an exclusive requirement's
+    other half)."""
+
+    rule: Rule
+    requirement: Requirement
+    key_rule: Rule | None = None
+
+
+def case_requirements() -> list[Pairing]:
+    """The pairings of the case that the schema states, each with the rule that checks it.
+
+    Each basis needs its section (E301), and a section is written only with its basis
+    (E302), but for the section that an emergency provision fills without its basis:
+    whether `other_basis` cites the emergency article depends on the configuration, which
+    the schema does not know (a repository's schema is the same whatever it configures)."""
     return [
         *(
-            (basis_without_section, Requirement(Case, "bases", basis.value, (basis.section,)))
+            Pairing(
+                basis_without_section,
+                Requirement(Case, "bases", basis.value, (basis.section,), exclusive=basis.section != v.EMERGENCY_SECTION),
+                section_without_basis,
+            )
             for basis in v.BASES
             if basis.section
         ),
-        (other_basis_mismatch, OTHER_BASIS_TEXT),
-        (media_detail_mismatch, OTHER_MEDIUM_DETAIL),
-        (provision_without_conditions, PROVISION_CONDITIONS),
+        Pairing(other_basis_mismatch, OTHER_BASIS_TEXT),
+        Pairing(media_detail_mismatch, OTHER_MEDIUM_DETAIL),
+        Pairing(provision_without_conditions, PROVISION_CONDITIONS),
     ]
 
 
 def case_schema() -> dict[str, Any]:
     """The JSON Schema of a case file."""
-    return model_schema(Case, case_requirements())
+    schema = model_schema(Case, case_requirements())
+    for key in ACTION_SECTIONS:
+        (section,) = _models_in(Case.model_fields[key].annotation)
+        schema["$defs"][section.__name__].setdefault("allOf", []).append(_some_item())
+    return schema
 
 
-def model_schema(model: type[BaseModel], requirements: Sequence[tuple[Rule, Requirement]]) -> dict[str, Any]:
+def model_schema(model: type[BaseModel], requirements: Sequence[Pairing]) -> dict[str, Any]:
     """The JSON Schema of files of `model`, stating `requirements` and offering skeletons."""
     schema = model.model_json_schema()
     definitions = {model: schema} | {m: schema["$defs"][m.__name__] for m in _models(model) if m is not model}
@@ -94,8 +126,8 @@ def model_schema(model: type[BaseModel], requirements: Sequence[tuple[Rule, Requ
     for each in definitions:
         _add_snippets(each, definitions)
     _offer_at_the_top(model, schema)
-    for rule, requirement in requirements:
-        definitions[requirement.model].setdefault("allOf", []).extend(_pairing(rule, requirement))
+    for pairing in requirements:
+        definitions[pairing.requirement.model].setdefault("allOf", []).extend(_pairing(pairing))
     return {"$schema": DIALECT, **schema}
 
 
@@ -134,10 +166,11 @@ def _require_non_blank(definition: dict[str, Any]) -> None:
 # is missing, and while the key is written with another value.
 
 
-def _pairing(rule: Rule, requirement: Requirement) -> Iterator[dict[str, Any]]:
+def _pairing(pairing: Pairing) -> Iterator[dict[str, Any]]:
+    rule, requirement, key_rule = pairing
     yield from _needs(rule, requirement)
     if requirement.exclusive:
-        yield from _only_with(rule, requirement)
+        yield from _only_with(key_rule or rule, requirement)
 
 
 def _needs(rule: Rule, requirement: Requirement) -> Iterator[dict[str, Any]]:
@@ -191,6 +224,14 @@ def _within(key: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 def _chosen(choice: str, value: str) -> dict[str, Any]:
     return {"required": [choice], "properties": {choice: {"contains": {"const": value}}}}
+
+
+def _some_item() -> dict[str, Any]:
+    """A section's items, in `items` and `other_items` together, are one or more (E304):
+    while `other_items` holds none, `items` must, where lint points."""
+    other_items = {"required": ["other_items"], "properties": {"other_items": {"type": "array", "minItems": 1}}}
+    needed = {"required": ["items"], **_within("items", {"minItems": 1})}
+    return {"if": {"not": other_items}, "then": {"title": _title(section_without_items), **needed}}
 
 
 # --- Decisions. Which decisions a list allows (E504) is stated by each list of the agenda,

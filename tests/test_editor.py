@@ -1,11 +1,16 @@
-"""What an editor shows of a case file: the real yaml-language-server, driven over stdio.
+"""What an editor shows of a case file and of a meeting file: the real yaml-language-server,
+driven over stdio.
 
 The releases are pinned in tests/editor/package.json (`make test` installs them with
 npm; Node.js comes from the machine, or `.ci/run`). Without them these tests are skipped,
 unless SHINGIKAI_REQUIRE_EDITOR=1 (as in `.ci/run`). One server per release for the
-module; each document is opened with its text at a path under cases/, so the modeline
-finds the committed schemas/case.schema.json as it does for a real case file. The
-server runs in Japanese (`locale: ja`), as VS Code in Japanese starts it.
+module, in this repository as its workspace; each document is opened with its text.
+A case is opened at a path under cases/, so the modeline finds the committed
+schemas/case.schema.json as it does for a real case file. A meeting is opened under
+meetings/ without a modeline, as in a repository that `shingikai init` made: its schema
+comes from the `yaml.schemas` that init writes to .vscode/settings.json, which the
+server is sent as VS Code sends it. The server runs in Japanese (`locale: ja`), as VS
+Code in Japanese starts it.
 
 Both releases are driven, 1.25.0 and 2.0.0 (the first one built as ES modules): they
 behave alike in all that is checked here. 2.0.0 declares Node.js 22.13 or later in its
@@ -25,7 +30,9 @@ import pytest
 import yaml
 
 from shingikai import rules
+from shingikai.model import vocabulary
 from shingikai.model.case import SECTIONS, Case, NoticeGiven, NoticeWithheld, Provision
+from shingikai.model.meeting import Meeting
 
 from conftest import CASES, MINIMAL, REPO, lint_json, run
 from language_server import LanguageServer
@@ -37,6 +44,7 @@ RELEASES = sorted(
 )
 SETTINGS = {"yaml": {"validate": True, "hover": True, "completion": True}}
 CASE = "# yaml-language-server: $schema=../schemas/case.schema.json\n" + MINIMAL
+SEED_MEETING = CASES / "meetings" / "r3-3.yaml"
 # What yaml-language-server says (in Japanese) when a value matches a `not`, and when a
 # list is shorter than its `minItems` of 1.
 NOT_ALLOWED = "許可されていないスキーマに一致しています。"
@@ -56,14 +64,26 @@ def _script(release: str) -> Path:
     return SERVERS / "node_modules" / f"yaml-language-server-{release}" / "bin" / "yaml-language-server"
 
 
+@pytest.fixture(scope="module")
+def workspace_schemas(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    """The `yaml.schemas` of the .vscode/settings.json that `shingikai init` writes. Its
+    schemas are paths in the workspace, which init writes as they are committed here."""
+    repository = tmp_path_factory.mktemp("init") / "repository"
+    assert run("init", repository).code == 0
+    schemas = json.loads((repository / ".vscode" / "settings.json").read_text(encoding="utf-8"))["yaml.schemas"]
+    assert [(repository / path).read_text(encoding="utf-8") for path in schemas] == [(REPO / path).read_text(encoding="utf-8") for path in schemas]
+    return schemas
+
+
 @pytest.fixture(scope="module", params=RELEASES)
-def yaml_language_server(request: pytest.FixtureRequest) -> Iterator[LanguageServer]:
+def yaml_language_server(request: pytest.FixtureRequest, workspace_schemas: dict[str, list[str]]) -> Iterator[LanguageServer]:
     missing = missing_requirement(request.param)
     if missing is not None:
         if os.environ.get("SHINGIKAI_REQUIRE_EDITOR") == "1":
             pytest.fail(f"エディタのテストを実行できません: {missing}。SHINGIKAI_REQUIRE_EDITOR=1 のため失敗にします")
         pytest.skip(f"エディタのテストを省きます: {missing}")
-    server = LanguageServer(["node", str(_script(request.param)), "--stdio"], REPO, SETTINGS, locale="ja")
+    settings = {"yaml": {**SETTINGS["yaml"], "schemas": workspace_schemas}}
+    server = LanguageServer(["node", str(_script(request.param)), "--stdio"], REPO, settings, locale="ja")
     yield server
     server.close()
 
@@ -97,8 +117,9 @@ def _inserted(snippet: str) -> str:
 
 @pytest.mark.editor
 def test_no_case_file_has_a_diagnostic(yaml_language_server: LanguageServer) -> None:
-    paths = sorted(CASES.glob("*.yaml"))
-    assert paths
+    """Nor the seed meeting, at cases/meetings/ with its modeline."""
+    paths = sorted(CASES.rglob("*.yaml"))
+    assert SEED_MEETING in paths
     uris = {path.name: yaml_language_server.open(path, path.read_text(encoding="utf-8")) for path in paths}
     assert {name: yaml_language_server.diagnostics(uri) for name, uri in uris.items()} == {name: [] for name in uris}
 
@@ -253,3 +274,169 @@ def test_hover_shows_the_sheet_label_and_the_description(yaml_language_server: L
     key = yaml_language_server.hover(uri, **_position(CASE, "  recipient:", "recipient"))
     assert section.startswith("#### 外部提供\n\n保有個人情報を外部に提供する場合\n")
     assert key.startswith("#### 外部提供先の概要\n\n提供先の名称と概要（委託先の事業者名など）\n")
+
+
+# --- Meeting files, opened under meetings/ (see the module's docstring).
+
+# The seed meeting without its modeline and comments: the agenda before the council met.
+AGENDA = "".join(line for line in SEED_MEETING.read_text(encoding="utf-8").splitlines(keepends=True) if not line.startswith("#"))
+# After it met: each decision that each list allows, conditions with 条件付承認, opinions.
+RESULTS = {
+    "ai-ocr-shoukyaku-shisan": ["decision: 承認"],
+    "gakkou-kenshin-itaku": [
+        "decision: 条件付承認",
+        "conditions: 委託先における監視カメラの記録の保存期間を契約書に明記すること。",
+        "opinion: 保護者への周知に努めること。",
+    ],
+    "koseki-cloud": ["decision: 継続審議"],
+    "hikazei-setai-kyufukin": ["decision: 不承認"],
+    "ninchisho-koureisha-sousaku": ["decision: 了承", "opinion: 協力事業者の拡大に努めること。"],
+    "kosodate-senkou-kyufukin": ["decision: 継続審議"],
+}
+
+
+def decided(changed: dict[str, list[str]] | None = None) -> str:
+    """The seed meeting with the result of each item as in RESULTS, or in `changed`."""
+    text = AGENDA
+    for case, lines in (RESULTS | (changed or {})).items():
+        item = f"  - case: ../{case}.yaml\n"
+        assert item in text
+        text = text.replace(item, item + "    result:\n" + "".join(f"      {line}\n" for line in lines))
+    return text
+
+
+DECIDED = decided()
+CONDITIONS = "conditions: 保存期間を定めること。"
+
+
+def _only(*values: str) -> str:
+    """What yaml-language-server says (in Japanese) of a value outside an enum."""
+    return "値が許可されていません。有効な値: " + ", ".join(f'"{value}"' for value in values) + "。"
+
+
+CONSULTATIONS, REPORTS = (agenda.decisions for agenda in vocabulary.AGENDA_LISTS)
+# Each rule the meeting schema states, broken in the decided meeting: where the editor
+# underlines it (as DEFECTS) and what it says. E504 and E505 point at the decision.
+MEETING_DEFECTS: dict[str, tuple[str, str, str, str, str]] = {
+    "条件付承認 without conditions": (
+        "E505", decided({"gakkou-kenshin-itaku": ["decision: 条件付承認"]}), "      decision: 条件付承認", "条件付承認", NOT_ALLOWED,
+    ),
+    "conditions with 承認": (
+        "E505", decided({"ai-ocr-shoukyaku-shisan": ["decision: 承認", CONDITIONS]}), "      decision: 承認", "承認", _only("条件付承認"),
+    ),
+    "conditions with 了承": (
+        "E505", decided({"ninchisho-koureisha-sousaku": ["decision: 了承", CONDITIONS]}), "      decision: 了承", "了承", _only("条件付承認"),
+    ),
+    "了承 under 諮問事項": (
+        "E504", decided({"ai-ocr-shoukyaku-shisan": ["decision: 了承"]}), "      decision: 了承", "了承", _only(*CONSULTATIONS),
+    ),
+    # E504's, not E505's too: the conditions it lacks are not what is wrong.
+    "条件付承認 under 報告事項": (
+        "E504",
+        decided({"gakkou-kenshin-itaku": ["decision: 承認"], "ninchisho-koureisha-sousaku": ["decision: 条件付承認"]}),
+        "      decision: 条件付承認",
+        "条件付承認",
+        _only(*REPORTS),
+    ),
+    "no agenda item": ("E201", AGENDA.split("consultations:")[0], "version:", "v", 'Missing property "consultations".'),
+}
+
+
+@pytest.fixture
+def lint_meeting(tmp_path: Path) -> Callable[[str], list[str]]:
+    """The codes `shingikai lint` reports for a meeting's text, among the six seed cases."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "cases" / "meetings").mkdir(parents=True)
+    for case in CASES.glob("*.yaml"):
+        (tmp_path / "cases" / case.name).write_text(case.read_text(encoding="utf-8"), encoding="utf-8")
+
+    def codes(text: str) -> list[str]:
+        path = tmp_path / "cases" / "meetings" / "meeting.yaml"
+        path.write_text(text, encoding="utf-8")
+        return [code for _, code in lint_json(path).codes()]
+
+    return codes
+
+
+def test_lint_finds_the_decided_meeting_clean(lint_meeting: Callable[[str], list[str]]) -> None:
+    assert lint_meeting(DECIDED) == []
+
+
+@pytest.mark.parametrize("name", MEETING_DEFECTS)
+def test_lint_reports_each_meeting_defect_that_the_editor_underlines(name: str, lint_meeting: Callable[[str], list[str]]) -> None:
+    code, text, *_ = MEETING_DEFECTS[name]
+    assert lint_meeting(text) == [code]
+
+
+@pytest.mark.editor
+def test_the_decided_meeting_has_no_diagnostic(yaml_language_server: LanguageServer) -> None:
+    uri = yaml_language_server.open(REPO / "meetings" / "decided.yaml", DECIDED)
+    assert yaml_language_server.diagnostics(uri) == []
+
+
+@pytest.mark.editor
+def test_the_editor_underlines_each_meeting_defect_at_the_decision_and_names_the_rule(
+    yaml_language_server: LanguageServer,
+) -> None:
+    uris = {
+        name: yaml_language_server.open(REPO / "meetings" / f"defect-{n}.yaml", MEETING_DEFECTS[name][1])
+        for n, name in enumerate(MEETING_DEFECTS)
+    }
+    shown = {
+        name: [(d["range"], d["message"], d["source"]) for d in yaml_language_server.diagnostics(uri)]
+        for name, uri in uris.items()
+    }
+    expected = {}
+    for name, (code, text, line_start, token, message) in MEETING_DEFECTS.items():
+        rule = rules.get(code)
+        assert rule is not None
+        expected[name] = [(_range(text, line_start, token), message, f"yaml-schema: {rule.code} {rule.title}")]
+    assert shown == expected
+
+
+@pytest.mark.editor
+def test_completion_at_the_top_of_a_meeting_offers_the_lists_by_their_labels(yaml_language_server: LanguageServer) -> None:
+    text = AGENDA.split("consultations:")[0]
+    uri = yaml_language_server.open(REPO / "meetings" / "completion.yaml", text)
+    offered = yaml_language_server.completion(uri, *_end(text))
+    items = {item["label"]: item for item in offered}
+    assert len(items) == len(offered), sorted(item["label"] for item in offered)
+    assert [item["label"] for item in offered if rules.get(item["label"].split()[0])] == []
+    lists = {"consultations": "諮問事項", "reports": "報告事項", "attachments": "会議資料"}
+    assert {key: Meeting.model_fields[key].title for key in lists} == lists
+    for key, label in lists.items():
+        assert items[label]["documentation"] == Meeting.model_fields[key].description
+    assert yaml.safe_load(_inserted(items["諮問事項"]["insertText"])) == {"consultations": [{"case": None}]}
+    assert yaml.safe_load(_inserted(items["報告事項"]["insertText"])) == {"reports": [{"case": None}]}
+    assert yaml.safe_load(_inserted(items["会議資料"]["insertText"])) == {"attachments": [{"title": None}]}
+
+
+@pytest.mark.editor
+def test_an_agenda_item_offers_a_result_that_chooses_among_its_lists_decisions(yaml_language_server: LanguageServer) -> None:
+    for agenda, case in zip(vocabulary.AGENDA_LISTS, ["ai-ocr-shoukyaku-shisan", "ninchisho-koureisha-sousaku"]):
+        text = AGENDA.split(f"  - case: ../{case}.yaml\n")[0] + f"  - case: ../{case}.yaml\n    "
+        uri = yaml_language_server.open(REPO / "meetings" / f"result-{agenda.key}.yaml", text)
+        result = next(item for item in yaml_language_server.completion(uri, *_end(text)) if item["label"] == "result")
+        assert yaml.safe_load(_inserted(result["insertText"])) == {"result": {"decision": None}}
+        assert re.findall(r"\$\{1\|([^|]*)\|\}", result["insertText"]) == [",".join(agenda.decisions)]
+        text += "result:\n      decision: "
+        uri = yaml_language_server.open(REPO / "meetings" / f"decision-{agenda.key}.yaml", text)
+        assert [item["label"] for item in yaml_language_server.completion(uri, *_end(text))] == list(agenda.decisions)
+
+
+@pytest.mark.editor
+def test_a_meeting_attachment_entry_is_offered_by_its_label(yaml_language_server: LanguageServer) -> None:
+    text = AGENDA + "attachments:\n  "
+    uri = yaml_language_server.open(REPO / "meetings" / "attachments.yaml", text)
+    items = {item["label"]: item for item in yaml_language_server.completion(uri, *_end(text))}
+    assert yaml.safe_load("attachments:\n  " + _inserted(items["会議資料"]["insertText"])) == {"attachments": [{"title": None}]}
+
+
+@pytest.mark.editor
+def test_hover_in_a_meeting_shows_the_label_and_the_decisions_of_the_list(yaml_language_server: LanguageServer) -> None:
+    uri = yaml_language_server.open(REPO / "meetings" / "hover.yaml", DECIDED)
+    date = yaml_language_server.hover(uri, **_position(DECIDED, "date:", "date"))
+    assert date.startswith(f"#### 日時\n\n{Meeting.model_fields['date'].description}\n")
+    decision = yaml_language_server.hover(uri, **_position(DECIDED, "      decision: 了承", "decision"))
+    assert decision.startswith("#### 会議の結果\n")
+    assert sorted(re.findall(r"^\* `(.+)`$", decision, re.MULTILINE)) == sorted(REPORTS)

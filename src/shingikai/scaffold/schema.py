@@ -20,9 +20,10 @@ pydantic cannot say:
 - completion skeletons in the sheet's words (yaml-language-server's `defaultSnippets`,
   see Snippets below).
 
-`model_schema` does this for any model of the format, given its pairings. A meeting's
-schema adds what its agenda's lists decide (see Decisions below) and that the agenda
-holds one item at least (the E201 of model/validation.py).
+`model_schema` does this for any model of the format, given its pairings. The case's
+schema adds that each section with an item grid has an item (E304); a meeting's adds
+what its agenda's lists decide (see Decisions below) and that the agenda holds one item
+at least (the E201 of model/validation.py).
 
 The rest is in the models: `uniqueItems` (bases, items, media), `departments` as a
 string or a list, and each notice shape forbidding the other shape's keys.
@@ -82,7 +83,7 @@ class Pairing(NamedTuple):
     key_rule: Rule | None = None
 
 
-def case_requirements() -> list[Pairing]:
+def case_pairings() -> list[Pairing]:
     """The pairings of the case that the schema states, each with the rule that checks it.
 
     Each basis needs its section (E301), and a section is written only with its basis
@@ -107,15 +108,15 @@ def case_requirements() -> list[Pairing]:
 
 def case_schema() -> dict[str, Any]:
     """The JSON Schema of a case file."""
-    schema = model_schema(Case, case_requirements())
+    schema = model_schema(Case, case_pairings())
     for key in ACTION_SECTIONS:
         (section,) = _models_in(Case.model_fields[key].annotation)
         schema["$defs"][section.__name__].setdefault("allOf", []).append(_some_item())
     return schema
 
 
-def model_schema(model: type[BaseModel], requirements: Sequence[Pairing]) -> dict[str, Any]:
-    """The JSON Schema of files of `model`, stating `requirements` and offering skeletons."""
+def model_schema(model: type[BaseModel], pairings: Sequence[Pairing]) -> dict[str, Any]:
+    """The JSON Schema of files of `model`, stating `pairings` and offering skeletons."""
     schema = model.model_json_schema()
     definitions = {model: schema} | {m: schema["$defs"][m.__name__] for m in _models(model) if m is not model}
     for definition in definitions.values():
@@ -126,7 +127,7 @@ def model_schema(model: type[BaseModel], requirements: Sequence[Pairing]) -> dic
     for each in definitions:
         _add_snippets(each, definitions)
     _offer_at_the_top(model, schema)
-    for pairing in requirements:
+    for pairing in pairings:
         definitions[pairing.requirement.model].setdefault("allOf", []).extend(_pairing(pairing))
     return {"$schema": DIALECT, **schema}
 
@@ -177,8 +178,8 @@ def _needs(rule: Rule, requirement: Requirement) -> Iterator[dict[str, Any]]:
     """The chosen value needs its key."""
     choice, value, key = requirement.choice, requirement.value, requirement.key
     if len(key) == 1:
-        chosen = {"not": {"const": value}}
-        forbidden = _within(choice, {"items": chosen} if _is_list(requirement) else chosen)
+        other_value = {"not": {"const": value}}
+        forbidden = _within(choice, {"items": other_value} if _is_list(requirement) else other_value)
         yield {"if": {"not": _filled(key[0])}, "then": {"title": _title(rule), **forbidden}}
     else:
         # The key is in a section: the choice needs it wherever the section is written.

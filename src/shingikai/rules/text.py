@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from ..findings import Problem
+from ..model.characters import is_ideograph
 from ..model.eras import date_problems
 from .registry import Subject, rule
 
@@ -67,16 +68,6 @@ def placeholder(subject: Subject) -> Iterator[Problem]:
         )
 
 
-# CJK ideographs (extension A, unified, compatibility) and the iteration mark 々. As
-# code-point ranges: a regex class this wide takes milliseconds to compile.
-_IDEOGRAPH_RANGES: Final = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x3005, 0x3005))
-
-
-def _is_ideograph(character: str) -> bool:
-    code = ord(character)
-    return any(low <= code <= high for low, high in _IDEOGRAPH_RANGES)
-
-
 def near_names(text: str, municipality: str) -> Iterator[tuple[int, int]]:
     """Spans of names one ideograph off the municipality's stem (柏江市, 狛汀市 for 狛江市).
 
@@ -89,7 +80,7 @@ def near_names(text: str, municipality: str) -> Iterator[tuple[int, int]]:
     while index >= 0:
         window = text[index - width : index]
         differing = [i for i in range(width) if window[i] != stem[i]]
-        if len(differing) == 1 and _is_ideograph(window[differing[0]]):
+        if len(differing) == 1 and is_ideograph(window[differing[0]]):
             yield index - width, index + 1
         index = text.find(suffix, index + 1)
 
@@ -134,19 +125,26 @@ def municipality_typo(subject: Subject) -> Iterator[Problem]:
         )
 
 
-@rule("W405", "ありえない和暦の日付・曜日の誤り", needs_case=False)
+@rule("W405", "ありえない日付・曜日の誤り・終わりが始まりより前の期間", needs_case=False)
 def impossible_date(subject: Subject) -> Iterator[Problem]:
     """
     ## 何を検査するか
-    和暦の日付がありうるものか: 存在しない日（令和3年2月29日）、元号の期間外（令和元年4月1日、
+    日付がありうるものか: 存在しない日（令和3年2月29日）、元号の期間外（令和元年4月1日、
     平成31年5月1日、昭和64年1月8日）、ありえない年（令和0年、平成32年）。元年と1年はどちらも可、
-    全角数字も読みます。平成31年度のような年度は、その元号の最後の年まで可とします。
-    括弧内の曜日（令和3年12月14日（火））が日付と合っているか。「から」「～」の後の「15日」や
-    「12月31日」は、直前の日付の年・月として読みます。
+    全角数字や 0 を補った数字（令和05年04月01日）も読みます。平成31年度のような年度は、その元号の
+    最後の年まで可とします。読む書き方は、和暦（令和3年12月14日）、略した和暦（R5.2.28、R5/2/28、
+    令5.2.28、H31.4.30）、西暦（2026年1月6日）です。
+
+    括弧内の曜日（令和3年12月14日（火））が日付と合っているか。
+
+    「～」「から」でつないだ期間の終わりが始まりより前でないか（令和6年10月1日～令和5年3月31日）。
+    「から」「～」の後の「15日」や「12月31日」は、始まりの日付の年・月として読みます
+    （令和4年1月24日から12月31日まで）。「毎年4～6月」のように年のない月は読みません。
 
     ## なぜ問題か
     実施時期や経過の日付の誤りは、いつ何をしたのかという記録の誤りです。
-    曜日との食い違いは、日付か曜日のどちらかが誤っている確かな印です。
+    曜日との食い違いは、日付か曜日のどちらかが誤っている確かな印です。終わりが始まりより前の
+    期間は、どちらかの年を書き誤っています。
 
     ## 違反例
     ```yaml

@@ -260,6 +260,27 @@ def test_w408_is_off_without_a_configured_list(write):
     assert (result.code, found) == (0, [])
 
 
+# W403, extended ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("placeholder", ["TBD", "××", "要記入", "記入してください"])
+def test_w403_more_placeholders(write, placeholder):
+    _, found = lint_text(write, MINIMAL.replace("recipient: 株式会社A", f"recipient: 提供先{placeholder}"))
+    assert found == [(12, 17, "W403", f"記入例・未記入の印「{placeholder}」が残っています。実際の内容に書き換えてください")]
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "申請書に「必要事項を記入してください」と記載した案内を送付する。",  # a quoted letter to citizens
+        "TBDS方式のシステムを用いる。",  # TBD inside a word
+    ],
+)
+def test_w403_not_on_quoted_instructions_or_inside_words(write, summary):
+    result, found = lint_text(write, MINIMAL.replace("summary: 概要", f"summary: {summary}"))
+    assert (result.code, found) == (0, [])
+
+
 # W405, extended ---------------------------------------------------------------
 
 PERIOD = "period: 令和4年1月18日～"
@@ -316,3 +337,60 @@ def test_w405_correct_dates_and_ranges(write, period):
 def test_w405_a_range_is_pointed_at_whole(write):
     _, found = lint_text(write, with_summary("経過は次のとおり。\n実施期間は令和6年10月1日～令和5年3月31日とする。"))
     assert [(line, column, code) for line, column, code, _ in found] == [(9, 8, "W405")]
+
+
+# W412 -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("conditions", "cited", "own"),
+    [
+        ("調布市個人情報保護条例の遵守を徹底させる。", "調布市個人情報保護条例", "条例"),
+        ("横浜市個人情報の保護に関する条例の遵守を徹底させる。", "横浜市個人情報の保護に関する条例", "条例"),
+        ("世田谷区個人情報保護審議会の答申を踏まえる。", "世田谷区個人情報保護審議会", "審議会"),
+        ("東京都西多摩郡瑞穂町個人情報保護運営審議会に諮る。", "東京都西多摩郡瑞穂町個人情報保護運営審議会", "審議会"),
+        ("三鷹市情報公開・個人情報保護審議会に諮る。", "三鷹市情報公開・個人情報保護審議会", "審議会"),
+        ("松江市個人情報保護条例の遵守を徹底させる。", "松江市個人情報保護条例", "条例"),  # a known name for W404, another city here
+    ],
+)
+def test_w412_another_municipalitys_ordinance_or_council(write, conditions, cited, own):
+    _, found = lint_text(write, MINIMAL.replace("conditions: 条件", f"conditions: {conditions}"))
+    fix = "狛江市個人情報保護条例" if own == "条例" else "狛江市個人情報保護審議会"
+    assert found == [
+        (16, 15, "W412", f"「{cited}」は狛江市の{own}ではありません。他の自治体のシートから写していないか確かめ、「{fix}」に直してください")
+    ]
+
+
+@pytest.mark.parametrize(
+    "conditions",
+    [
+        "調布警察署と連携し、狛江市個人情報保護条例の遵守を徹底させる。",
+        "都内自治体の個人情報保護条例に基づき、東京都と神奈川県に依頼する。",
+        "本市個人情報保護条例及び各区市町村個人情報保護条例による。",
+        "東京都狛江市個人情報保護条例の遵守を徹底させる。",
+        "東京都個人情報保護条例に基づき東京都が管理する。",  # a prefecture, not a neighbouring municipality
+        "柏江市個人情報保護条例の遵守を徹底させる。",  # W404's: one character off the city's own name
+    ],
+)
+def test_w412_not_on_other_bodies_generic_names_or_the_citys_own(write, conditions):
+    _, found = lint_text(write, MINIMAL.replace("conditions: 条件", f"conditions: {conditions}"))
+    assert [code for _, _, code, _ in found if code == "W412"] == []
+
+
+def test_w412_not_on_the_ordinance_of_a_municipality_that_is_the_recipient(write):
+    text = MINIMAL.replace("recipient: 株式会社A", "recipient: 調布市福祉事務所").replace(
+        "conditions: 条件", "conditions: 提供先の調布市は、調布市個人情報保護条例に基づき管理する。"
+    )
+    result, found = lint_text(write, text)
+    assert (result.code, found) == (0, [])
+
+
+def test_w412_names_the_configured_ordinance(write, tmp_path):
+    (tmp_path / "shingikai.toml").write_text(
+        'municipality = "調布市"\nordinance = "調布市個人情報保護条例"\ncouncil = "調布市個人情報保護審議会"\n', encoding="utf-8"
+    )
+    text = MINIMAL.replace("conditions: 条件", "conditions: 狛江市個人情報保護条例の遵守を徹底させる。調布市個人情報保護条例にも。")
+    _, found = lint_text(write, text)
+    assert found == [
+        (16, 15, "W412", "「狛江市個人情報保護条例」は調布市の条例ではありません。他の自治体のシートから写していないか確かめ、「調布市個人情報保護条例」に直してください")
+    ]

@@ -70,7 +70,7 @@ def test_w402_summary_names_an_item_no_section_ticks(write):
     text = with_summary("学校保健安全法に基づく健康診断である。\n委託先に検査対象者の情報（在籍校、学年、氏名、住所）の一覧を預ける。")
     _, found = lint_text(write, text)
     assert found == [
-        (9, 23, "W402", "事務の概要に「氏名」とありますが、項目「氏名」がどの欄の items にもありません（チェックするか、扱わないなら本文を直してください）")
+        (9, 23, "W402", "事務の概要（summary）に「氏名」とありますが、項目「氏名」がどの欄の項目表（items）にもありません（チェックするか、扱わないなら本文を直してください）")
     ]
 
 
@@ -83,7 +83,7 @@ def test_w402_summary_item_ticked_in_any_section_is_enough(write):
 def test_w402_a_section_text_must_tick_in_that_section(write):
     _, found = lint_text(write, MINIMAL.replace("  reason: 理由", "  reason: 対象者の生年月日と性別を記したエクセルデータを授受する。"))
     assert codes(found) == [(14, 15, "W402"), (14, 20, "W402")]
-    assert found[0][3].startswith("external_provision.reasonに「生年月日」とありますが、項目「生年月日」がexternal_provision.items にありません")
+    assert found[0][3].startswith("外部提供の理由、方法等（external_provision.reason）に「生年月日」とありますが、項目「生年月日」が外部提供の項目表（external_provision.items）にありません")
 
 
 @pytest.mark.parametrize(
@@ -260,6 +260,58 @@ def test_w408_is_off_without_a_configured_list(write):
     assert (result.code, found) == (0, [])
 
 
+# W401, the other direction: the title names what bases does not declare -------
+
+
+TITLE = "title: 外部提供及び外部提供に係る通知の要否について"
+
+
+def test_w401_title_names_an_undeclared_basis_at_its_words(write):
+    text = MINIMAL.replace(TITLE, "title: 保有個人情報の外部提供及び外部提供に係る通知の要否並びに記録項目の追加について")
+    _, found = lint_text(write, text)
+    assert found == [
+        (3, 36, "W401", "件名に「記録項目」とありますが、根拠規定（bases）に「記録項目」がありません。記録項目を諮問・報告するなら bases に加え、しないなら件名から外してください")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "column", "word"),
+    [
+        ("外部提供及び外部提供に係る通知の要否並びに電子計算機処理による結合について", 39, "結合"),
+        ("目的外利用及び外部提供並びに外部提供に係る通知の要否について", 8, "目的外利用"),
+        ("本人以外からの収集及び外部提供並びに外部提供に係る通知の要否について", 8, "本人以外からの収集"),
+    ],
+)
+def test_w401_each_undeclared_basis(write, title, column, word):
+    _, found = lint_text(write, MINIMAL.replace(TITLE, f"title: {title}"))
+    assert [(line, col, code) for line, col, code, _ in found] == [(3, column, "W401")]
+    assert found[0][3].startswith(f"件名に「{word}」とありますが")
+
+
+def test_w401_a_title_in_a_folded_block_points_at_the_word(write):
+    text = MINIMAL.replace(TITLE, "title: >-\n  外部提供及び外部提供に係る通知の要否並びに結合について")
+    _, found = lint_text(write, text)
+    assert [(line, col, code) for line, col, code, _ in found] == [(4, 24, "W401")]
+
+
+def test_w401_emergency_provision_covers_provision_in_the_title(write):
+    text = (
+        MINIMAL.replace("kind: 諮問", "kind: 報告")
+        .replace("bases: [外部提供]", "bases: [その他]\nother_basis: 条例第13条第4項")
+        .replace(TITLE, "title: 捜索のための都内自治体に対する保有個人情報の外部提供について")
+        .replace("  conditions: 条件\n", "")
+        .replace("    given: 無\n    proviso:\n      risk: リスクは低い。\n      necessity: 必要性は高い。\n", "    given: 有\n    timing: 事後\n    method: 本人へ送付した。\n")
+    )
+    result, found = lint_text(write, text)
+    assert (result.code, found) == (0, [])
+
+
+def test_w401_a_basis_named_to_say_it_is_absent_is_not_a_finding(write):
+    text = MINIMAL.replace(TITLE, "title: 結合を伴わない外部提供及び外部提供に係る通知の要否について")
+    result, found = lint_text(write, text)
+    assert (result.code, found) == (0, [])
+
+
 # W403, extended ---------------------------------------------------------------
 
 
@@ -337,6 +389,122 @@ def test_w405_correct_dates_and_ranges(write, period):
 def test_w405_a_range_is_pointed_at_whole(write):
     _, found = lint_text(write, with_summary("経過は次のとおり。\n実施期間は令和6年10月1日～令和5年3月31日とする。"))
     assert [(line, column, code) for line, column, code, _ in found] == [(9, 8, "W405")]
+
+
+# W409 -------------------------------------------------------------------------
+
+
+def test_w409_a_rationale_citing_another_sections_notice_article(write):
+    _, found = lint_text(write, MINIMAL.replace("      risk: リスクは低い。", "      risk: 条例第12条第5項の趣旨に照らし、リスクは低い。"))
+    assert found == [
+        (20, 13, "W409", "外部提供の欄の漏えいリスクの低減（external_provision.notice.proviso.risk）が、目的外利用の通知の規定「条例第12条第5項」を挙げています。外部提供の通知の規定は「条例第13条第5項」です。ほかのシートや欄から写した理由ではないか確かめてください")
+    ]
+
+
+SECONDARY = MINIMAL.replace("bases: [外部提供]", "bases: [目的外利用]").replace(TITLE, "title: 目的外利用及び目的外利用に係る通知の要否について").replace(
+    "external_provision:\n  items: [住所]\n  recipient: 株式会社A\n  media: [紙媒体]\n  reason: 理由\n  recipient_controls: 管理\n  conditions: 条件\n",
+    "secondary_use:\n  items: [住所]\n  source_business: 児童手当の認定事務\n  source_organization: 子ども家庭部子ども政策課\n  reason: 理由\n",
+)
+
+
+def test_w409_the_issues_example_a_secondary_use_proviso_citing_the_provision_article(write):
+    text = SECONDARY.replace("      necessity: 必要性は高い。", "      necessity: 狛江市個人情報保護条例第１３条第５項ただし書により、必要性は高い。")
+    _, found = lint_text(write, text)
+    [(line, column, code, message)] = found
+    assert (line, code) == (19, "W409")
+    assert "外部提供の通知の規定「条例第１３条第５項」を挙げています。目的外利用の通知の規定は「条例第12条第5項」です" in message
+
+
+@pytest.mark.parametrize(
+    "risk",
+    [
+        "条例第13条第5項の規定の趣旨に照らし、リスクは低い。",  # its own article
+        "学校保健安全法第13条及び戸籍法施行規則第72条第1項に基づき、リスクは低い。",  # other laws
+        "条例第12条第50項により、リスクは低い。",  # another article that starts alike
+    ],
+)
+def test_w409_not_on_the_sections_own_article_or_other_laws(write, risk):
+    result, found = lint_text(write, MINIMAL.replace("      risk: リスクは低い。", f"      risk: {risk}"))
+    assert (result.code, found) == (0, [])
+
+
+def test_w409_reads_the_articles_of_the_configuration(write, tmp_path):
+    (tmp_path / "shingikai.toml").write_text('[articles]\n"目的外利用の通知" = "条例第20条第2項"\n', encoding="utf-8")
+    text = MINIMAL.replace("      risk: リスクは低い。", "      risk: 条例第12条第5項及び条例第20条第2項に照らし、リスクは低い。")
+    _, found = lint_text(write, text)
+    assert [(line, column, code) for line, column, code, _ in found] == [(20, 24, "W409")]
+
+
+# W410 -------------------------------------------------------------------------
+
+
+def with_notice_given(method: str) -> str:
+    notice = "    given: 無\n    proviso:\n      risk: リスクは低い。\n      necessity: 必要性は高い。\n"
+    return MINIMAL.replace(notice, f"    given: 有\n    timing: 事後\n    method: {method}\n").replace("通知の要否", "通知")
+
+
+@pytest.mark.parametrize(
+    ("method", "said"),
+    [
+        ("本人への通知は行わない。", "通知は行わない"),
+        ("通知しない。", "通知しない"),
+        ("本人への通知を行わないこととする。", "通知を行わない"),
+        ("通知は不要と判断した。", "通知は不要"),
+        ("通知不要", "通知不要"),
+    ],
+)
+def test_w410_notice_given_whose_method_says_no_notice(write, method, said):
+    _, found = lint_text(write, with_notice_given(method))
+    [(line, column, code, message)] = found
+    assert (line, column, code) == (20, 13 + method.index(said), "W410")
+    assert message == (
+        f"通知 有 の通知の方法（external_provision.notice.method）に「{said}」とあります。"
+        "通知しないなら given を 無 にしてただし書の理由（proviso の risk と necessity）を書き、通知するならその方法を書いてください"
+    )
+
+
+@pytest.mark.parametrize(
+    "method",
+    [
+        "対象者にあらかじめ通知を送付する。",
+        "本人へ通知書を送付する。ただし、転出した場合は通知しない。",  # an exception with its condition
+        "通知しないと不利益が生じるため、事前に郵送で通知する。",  # if not notified
+    ],
+)
+def test_w410_not_on_methods_that_give_notice(write, method):
+    result, found = lint_text(write, with_notice_given(method))
+    assert (result.code, found) == (0, [])
+
+
+def test_w410_not_on_a_withheld_notice_rationale_that_mentions_sending(write):
+    # The 子ども政策課 sheet: a 通知 無 rationale about sending a letter of the benefit.
+    text = MINIMAL.replace("      necessity: 必要性は高い。", "      necessity: 対象者にあらかじめ通知を送付することで、早急な支援を漏れなく実施する。")
+    result, found = lint_text(write, text)
+    assert (result.code, found) == (0, [])
+
+
+# W411 -------------------------------------------------------------------------
+
+
+def with_other_items(entries: str, items: str = "[住所]") -> str:
+    return MINIMAL.replace("  items: [住所]\n", f"  items: {items}\n  other_items: {entries}\n")
+
+
+def test_w411_other_items_that_belong_in_the_grid(write):
+    _, found = lint_text(write, with_other_items("[病歴, 服装, 住所, 既往歴, 氏名・生年月日, 服装]"))
+    assert found == [
+        (12, 17, "W411", "「病歴」は項目表の項目です。other_items から外し、external_provision.items の「病歴」にチェックしてください"),
+        (12, 25, "W411", "「住所」は項目表の項目です（external_provision.items にチェック済み）。other_items から削除してください"),
+        (12, 29, "W411", "「既往歴」は項目表の「病歴」に当たります。other_items から外し、external_provision.items の「病歴」にチェックしてください"),
+        (12, 34, "W411", "「氏名・生年月日」は項目表の項目（氏名、生年月日）です。other_items ではなく external_provision.items にそれぞれチェックしてください"),
+        (12, 43, "W411", "その他の項目（external_provision.other_items）に「服装」が重複しています（最初は 12 行目）。一つにしてください"),
+    ]
+
+
+@pytest.mark.parametrize("entries", ["[服装, 在籍校, 学年]", "[保護者の氏名]", "[続柄、家計急変の有無]", "[その他戸籍に記載している事項]"])
+def test_w411_not_on_items_outside_the_grid(write, entries):
+    result, found = lint_text(write, with_other_items(entries))
+    assert (result.code, found) == (0, [])
 
 
 # W412 -------------------------------------------------------------------------

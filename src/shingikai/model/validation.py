@@ -192,6 +192,13 @@ def _label(steps: list[_Step], path: DataPath) -> str:
     return f"{title}（{_dotted(path)}）" if title else _dotted(path)
 
 
+def label(path: DataPath) -> str:
+    """How messages name the value at `path`: the sheet's label and the key, as
+    「外部提供の理由、方法等（external_provision.reason）」."""
+    data_path, steps, _ = _walk(path)
+    return _label(steps, data_path)
+
+
 def _allowed(field: FieldInfo | None) -> tuple[str, ...]:
     """The enum values a field (or its list's entries) takes."""
     annotation = field.annotation if field else None

@@ -535,6 +535,7 @@ def test_w412_another_municipalitys_ordinance_or_council(write, conditions, cite
         "調布警察署と連携し、狛江市個人情報保護条例の遵守を徹底させる。",
         "都内自治体の個人情報保護条例に基づき、東京都と神奈川県に依頼する。",
         "本市個人情報保護条例及び各区市町村個人情報保護条例による。",
+        "近隣市個人情報保護条例及び特別区個人情報保護条例の例による。",
         "東京都狛江市個人情報保護条例の遵守を徹底させる。",
         "東京都個人情報保護条例に基づき東京都が管理する。",  # a prefecture, not a neighbouring municipality
         "柏江市個人情報保護条例の遵守を徹底させる。",  # W404's: one character off the city's own name

@@ -256,8 +256,9 @@ _NAME_REACH: Final = 12
 _NAME_KANA: Final = frozenset("ヶケヵ")
 _KINDS: Final = "市区町村都道府県"
 _PREFECTURE_KINDS: Final = "都道府県"
-# Characters that make a name generic, not one municipality's: 本市, 当該市, 各区市町村.
-_GENERIC: Final = frozenset("本当該同各他全貴自区市町村都道府県内外")
+# Characters that make a name generic, not one municipality's: 本市, 当該市, 各区市町村,
+# 近隣市, 特別区.
+_GENERIC: Final = frozenset("本当該同各他全貴自近隣特別区市町村都道府県内外")
 # The keys that name the parties of a case: a municipality named there (the recipient of
 # a provision) may have its own ordinance cited rightly.
 _PARTIES: Final = (("external_provision", "recipient"), ("indirect_collection", "source"), ("secondary_use", "source_organization"))

@@ -451,6 +451,9 @@ def with_notice_given(method: str) -> str:
         ("本人への通知を行わないこととする。", "通知を行わない"),
         ("通知は不要と判断した。", "通知は不要"),
         ("通知不要", "通知不要"),
+        ("本人への通知は省略する。", "通知は省略"),
+        ("通知の必要はない。", "通知の必要はない"),
+        ("本人への通知は行っていない。", "通知は行っていない"),
     ],
 )
 def test_w410_notice_given_whose_method_says_no_notice(write, method, said):

@@ -401,8 +401,8 @@ def rationale_of_another_section(subject: Subject) -> Iterator[Problem]:
 # 「通知は行わない」「通知不要」: a method that says there is no notice. Not 「通知しないと…」
 # (if not notified) or 「…通知しない場合」, which are conditions of a notice that is given.
 _NO_NOTICE = (
-    r"通知(?:は|を|も)?(?:しない|しません|せず|行わない|行いません|行わず|実施しない|実施せず"
-    r"|不要|の必要はない|の必要がない|は必要ない|を要しない|は要しない|を省略)"
+    r"通知(?:は|を|も|の)?(?:しない|しません|せず|していない|行わない|行いません|行わず|行っていない"
+    r"|実施しない|実施せず|不要|必要はない|必要がない|必要ない|要しない|省略)"
     r"(?!場合|よう|と(?!する|した|します|いたし|判断|考え))"
 )
 # A clause that sets a condition: 「転出した場合は通知しない」 is an exception, not the method.

@@ -271,3 +271,15 @@ def test_a_quoted_version_says_the_number_is_written_without_quotes(write, versi
 def test_repeated_department(write):
     _, found = lint_text(write, MINIMAL.replace("departments: [企画財政部情報政策課]", "departments:\n  - 企画財政部情報政策課\n  - 市民生活部課税課\n  - 企画財政部情報政策課"))
     assert found == [(8, 5, "E206", "主管課（departments）に「企画財政部情報政策課」が重複しています（最初は 6 行目）")]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("items: [住所]", "items: 氏名、住所", (11, 3, "E203", "保有個人情報の項目（external_provision.items）はリストで書きます。「氏名、住所」は一つの文字列として読まれています。[氏名, 住所] のように半角の「,」で区切って [ ] で囲むか、一行に一つずつ「- 」で書きます")),
+        ("  items: [住所]\n", "  items: [住所]\n  other_items: 服装、持ち物\n", (12, 3, "E203", "その他の項目（external_provision.other_items）はリストで書きます。「服装、持ち物」は一つの文字列として読まれています。[服装, 持ち物] のように半角の「,」で区切って [ ] で囲むか、一行に一つずつ「- 」で書きます")),
+    ],
+)
+def test_a_list_written_as_one_string_with_japanese_commas(write, old, new, expected):
+    _, found = lint_text(write, MINIMAL.replace(old, new))
+    assert found == [expected]

@@ -249,8 +249,22 @@ def _translate(detail: ErrorDetails, document: Document) -> Iterator[CodedProble
         yield from _repeated(document, path, label, detail["input"], detail["ctx"]["indexes"])
     elif kind in _MAPPING_TYPES:
         yield _at_key(WRONG_TYPE, document, path, _mapping_message(path, steps, label, detail["input"]))
+    elif kind == "list_type" and (parts := _as_entries(detail["input"], steps)):
+        # 「items: 氏名、住所」: a list written as one string, with Japanese commas.
+        yield _at_key(
+            WRONG_TYPE,
+            document,
+            path,
+            f"{label}はリストで書きます。「{detail['input']}」は一つの文字列として読まれています。"
+            f"[{', '.join(parts)}] のように半角の「,」で区切って [ ] で囲むか、一行に一つずつ「- 」で書きます",
+        )
     else:
         yield _at_key(WRONG_TYPE, document, path, f"{label}は{expected(kind)}で書いてください")
+
+
+def _as_entries(value: Any, steps: list[_Step]) -> list[str] | None:
+    """The entries of a list written as one string, 「氏名、住所」, if it is several."""
+    return _separated(value, _allowed(steps[-1].field if steps else None)) if isinstance(value, str) else None
 
 
 def _scalar(value: Any) -> bool:

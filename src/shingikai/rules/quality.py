@@ -448,14 +448,14 @@ def notice_given_says_none(subject: Subject) -> Iterator[Problem]:
         method = notice.get("method") if isinstance(notice, dict) and notice.get("given") == "有" else None
         if not isinstance(method, str) or "通知" not in method:
             continue
-        scalar = _text_at(subject, (section, "notice", "method"))
-        if scalar is None:
-            continue
         for found in re.finditer(_NO_NOTICE, method):
             reach = max(0, found.start() - _CLAUSE_REACH)
             clause_start = max(reach, *(method.rfind(mark, reach, found.start()) + 1 for mark in "。、，,\n"))
             if any(word in method[clause_start : found.start()] for word in _CONDITION_WORDS):
                 continue
+            scalar = _text_at(subject, (section, "notice", "method"))
+            if scalar is None:
+                break
             yield Problem(
                 subject.document.span_of(scalar, found.start(), found.end() - found.start()),
                 f"通知 有 の{label(scalar.path)}に「{found.group()}」とあります。"
@@ -504,7 +504,7 @@ def grid_item_in_other_items(subject: Subject) -> Iterator[Problem]:
     ```
     """
     for key, section in subject.checked_case.action_sections():
-        if not subject.valid(key, "other_items"):
+        if not section.other_items or not subject.valid(key, "other_items"):
             continue
         ticked = set(section.items) if subject.valid(key, "items") else set()
         first_of: dict[str, int] = {}

@@ -80,8 +80,8 @@ def test_select_and_ignore_in_the_configuration(tmp_path, write):
         ('[lint]\nignore = "W404"\n', "に誤りがあります:\n  lint.ignore: リスト（[ ] で囲み「,」で区切った並び）で書いてください"),
         ("lint = true\n", "に誤りがあります:\n  lint: キーと値の組の並びで書いてください"),
         ('[lint]\nignore = ["W999"]\n', "に誤りがあります:\n  lint.ignore: 不明なコード: W999（`shingikai rules` で一覧を表示できます）"),
-        ('municipalty = "狛江市"\n', "に誤りがあります:\n  municipalty: 不明なキーです"),
-        ('[articles]\n"外部提供する" = "条例第13条"\n', "に誤りがあります:\n  articles.外部提供する: 不明なキーです"),
+        ('municipalty = "狛江市"\n', "に誤りがあります:\n  municipalty: 不明なキーです（1 行目）。「municipality」の誤りではありませんか\n"),
+        ('[articles]\n"外部提供する" = "条例第13条"\n', "に誤りがあります:\n  articles.外部提供する: 不明なキーです（2 行目）。「外部提供」の誤りではありませんか\n"),
     ],
 )
 def test_bad_configuration_is_exit_2_naming_the_file_and_key(tmp_path, write, content, message):
@@ -130,3 +130,54 @@ def test_missing_config_option_file(tmp_path, write):
     result = run("lint", "--config", tmp_path / "none.toml", write(TEXT))
     assert result.code == 2
     assert "none.toml を読み込めません（ファイルかディレクトリがありません）" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('[lint]\nstric = true\n', "  lint.stric: 不明なキーです（2 行目）。「strict」の誤りではありませんか\n"),
+        ('[lint]\nper-file-ignore = {}\n', "  lint.per-file-ignore: 不明なキーです（2 行目）。「per-file-ignores」の誤りではありませんか\n"),
+        # Inside an inline table the line is not told; the nearest key still is.
+        ("lint = { stric = true }\n", "  lint.stric: 不明なキーです。「strict」の誤りではありませんか\n"),
+        ('ordinance = "狛江市個人情報保護条例"\nxyz = 1\n', "  xyz: 不明なキーです（2 行目）。書けるキー: municipality、ordinance、council、departments、known_names、articles、lint\n"),
+    ],
+)
+def test_an_unknown_key_names_its_line_and_the_nearest_key(tmp_path, write, content, message):
+    (tmp_path / "shingikai.toml").write_text(content, encoding="utf-8")
+    result = run("lint", write(TEXT))
+    assert result.code == 2
+    assert message in result.stderr
+
+
+def test_an_unknown_key_in_a_pyproject_is_counted_in_the_whole_file(tmp_path, write):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.shingikai.articles]\n"外部提供の" = "条例第13条"\n', encoding="utf-8")
+    result = run("lint", write(TEXT, name="cases/case.yaml"))
+    assert result.code == 2
+    assert "  articles.外部提供の: 不明なキーです（5 行目）。「外部提供」の誤りではありませんか\n" in result.stderr
+
+
+def test_a_basis_article_changed_without_its_notice_article(tmp_path, write):
+    config = tmp_path / "shingikai.toml"
+    config.write_text('municipality = "狛江市"\n[articles]\n"目的外利用" = "条例第9条第1項第3号"\n', encoding="utf-8")
+    result = run("lint", write(TEXT))
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"shingikai: 設定ファイル {config.resolve()} に誤りがあります:\n"
+        "  articles.目的外利用（3 行目）: 「条例第9条第1項第3号」に変えていますが、articles.目的外利用の通知 は既定の「条例第12条第5項」のままです。"
+        '目的外利用の通知の規定も書いてください（既定のままでよければ "目的外利用の通知" = "条例第12条第5項" と書きます）\n'
+    )
+
+
+@pytest.mark.parametrize(
+    "articles",
+    [
+        '"目的外利用" = "条例第9条第1項第3号"\n"目的外利用の通知" = "条例第9条第5項"\n',
+        '"目的外利用" = "条例第9条第1項第3号"\n"目的外利用の通知" = "条例第12条第5項"\n',  # kept on purpose, said so
+        '"目的外利用" = "条例第12条第2項第4号"\n',  # the default, written out
+        '"本人外収集" = "条例第9条第2項"\n',  # no notice article to go stale: the rationale names it in words
+        '"緊急の外部提供" = "条例第10条第3項"\n',
+    ],
+)
+def test_articles_changed_together_or_without_a_notice_article_load(tmp_path, write, articles):
+    (tmp_path / "shingikai.toml").write_text("[articles]\n" + articles, encoding="utf-8")
+    assert codes(run("lint", "--format", "json", write(TEXT))) == ["W404"]

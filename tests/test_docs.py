@@ -18,7 +18,7 @@ def test_rules_lists_every_code_with_severity_and_title():
     assert CODES == sorted(CODES)
     expected = [f"E10{i}" for i in range(1, 7)] + [f"E20{i}" for i in range(1, 8)]
     expected += [f"E30{i}" for i in range(1, 10)] + [f"E50{i}" for i in range(1, 6)]
-    expected += [f"W40{i}" for i in range(1, 9)] + [f"W50{i}" for i in range(1, 4)]
+    expected += [f"W4{i:02}" for i in range(1, 13)] + [f"W50{i}" for i in range(1, 4)]
     assert CODES == expected
     assert "E305  エラー  通知 無 のただし書の理由がない" in [re.sub(r"\s{2,}", "  ", line) for line in LISTED]
     assert "W404  警告    自治体名の誤記".split() in [line.split() for line in LISTED]

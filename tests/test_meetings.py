@@ -142,7 +142,7 @@ def test_a_meeting_on_a_day_off(repository: Path, date: str, why: str) -> None:
 def test_a_weekday_that_is_no_holiday_is_quiet_and_a_wrong_weekday_is_w405(repository: Path) -> None:
     meeting(repository, "reports:\n  - case: ../cases/ninchisho-koureisha-sousaku.yaml\n", date="令和4年1月17日（火）")
     code, lines = findings("meetings/r3-3.yaml", cwd=repository)
-    assert (code, lines) == (0, ["meetings/r3-3.yaml:5:7: W405 令和4年1月17日は月曜日です（（火）と書かれています）"])
+    assert (code, lines) == (0, ["meetings/r3-3.yaml:5:7: W405 令和4年1月17日は月曜日ですが、（火）と書かれています。日付か曜日を直してください"])
 
 
 def test_the_date_must_be_one_era_date(repository: Path) -> None:
@@ -224,7 +224,7 @@ def test_a_cases_findings_are_reported_once_at_the_case(repository: Path) -> Non
     agenda = "consultations:\n  - case: ../cases/koseki-cloud.yaml\n"
     meeting(repository, agenda, name="r3-3.yaml")
     meeting(repository, agenda.replace("koseki", "./koseki"), name="r3-4.yaml", date="令和4年1月24日（月）")
-    finding = "cases/koseki-cloud.yaml:21:15: E205 「本籍籍」は保有個人情報の項目表にありません。「本籍」の誤りではありませんか（表にない項目は other_items に書きます）"
+    finding = "cases/koseki-cloud.yaml:22:15: E205 「本籍籍」は保有個人情報の項目表にありません。「本籍」の誤りではありませんか（表にない項目は other_items に書きます）"
     for args in (["meetings/r3-3.yaml"], ["meetings/"], ["meetings/", "cases/koseki-cloud.yaml"], ["cases/koseki-cloud.yaml", "meetings/"]):
         code, lines = findings(*args, cwd=repository)
         assert (code, [line for line in lines if "koseki" in line.split(":")[0]]) == (1, [finding]), args

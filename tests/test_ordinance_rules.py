@@ -51,7 +51,8 @@ def test_e302_exception_for_the_emergency_provision(write):
 
 def test_e302_without_the_emergency_provision(write):
     _, found = lint_text(write, EMERGENCY.replace("条例第13条第4項", "条例第13条第2項第2号"))
-    assert codes(found) == [(11, 1, "E302")]
+    # The title names the 外部提供 that bases does not declare (W401), as the section does (E302).
+    assert codes(found) == [(3, 14, "W401"), (11, 1, "E302")]
 
 
 def test_e303_other_without_other_basis(write):
@@ -104,7 +105,7 @@ def test_articles_come_from_the_configuration(write, tmp_path):
     (tmp_path / "shingikai.toml").write_text('[articles]\n"緊急の外部提供" = "条例第10条第3項"\n', encoding="utf-8")
     # Komae's 第13条第4項 is no longer the emergency provision here...
     _, found = lint_text(write, EMERGENCY.replace("kind: 報告", "kind: 諮問"))
-    assert codes(found) == [(11, 1, "E302")]
+    assert codes(found) == [(3, 14, "W401"), (11, 1, "E302")]
     # ...but this city's 第10条第3項 is.
     _, found = lint_text(write, EMERGENCY.replace("kind: 報告", "kind: 諮問").replace("条例第13条第4項", "条例第10条第3項"))
     assert found == [(2, 1, "E309", "緊急時の外部提供（条例第10条第3項）は事後の報告です。kind を「報告」にしてください")]

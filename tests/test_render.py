@@ -274,6 +274,7 @@ def test_the_ruleset_names_the_council_and_the_articles(example: dict[str, Any],
         'council = "架空市個人情報保護審議会"\n'
         "[articles]\n"
         '"外部提供" = "条例第20条第1項"\n'
+        '"外部提供の通知" = "条例第20条第3項"\n'
         '"本人外収集の通知" = "条例第9条第3項"\n',
         encoding="utf-8",
     )

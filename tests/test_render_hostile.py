@@ -43,6 +43,8 @@ def hostile_case(example: dict[str, Any], tmp_path: Path) -> Path:
     data = poisoned(example)
     data["bases"] = ["外部提供", "結合", "その他"]
     data["other_basis"] = PAYLOAD
+    # Two departments, told apart: a repeated one is an error (E206).
+    data["departments"] = [PAYLOAD, "市民生活部" + PAYLOAD]
     data["external_provision"]["other_items"] = [PAYLOAD]
     data["external_provision"]["notice"] = {"given": "有", "timing": "事前", "method": PAYLOAD}
     data["remarks"] = PAYLOAD

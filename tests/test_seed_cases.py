@@ -21,7 +21,7 @@ def test_the_sheets_as_submitted_show_their_real_defects():
         # OCR: 狹江市 in the conditions of the AI-OCR sheet.
         ("ai-ocr-shoukyaku-shisan.yaml", 34, "W404", "「狹江市」は「狛江市」の誤りではありませんか（実在する別の名前なら設定の known_names に加えてください）"),
         # The summary hands 氏名 over; the grid does not tick it.
-        ("gakkou-kenshin-itaku.yaml", 12, "W402", "事務の概要に「氏名」とありますが、項目「氏名」がどの欄の items にもありません（チェックするか、扱わないなら本文を直してください）"),
+        ("gakkou-kenshin-itaku.yaml", 12, "W402", "事務の概要（summary）に「氏名」とありますが、項目「氏名」がどの欄の項目表（items）にもありません（チェックするか、扱わないなら本文を直してください）"),
         ("hikazei-setai-kyufukin.yaml", 31, "W404", "「狹江市」は「狛江市」の誤りではありませんか（実在する別の名前なら設定の known_names に加えてください）"),
         # Titled 記録項目の設定 while it ticks 記録項目に追加する.
         (kosodate, 4, "W401", "件名は記録項目の「設定」ですが、record_items.operation は「追加」です"),

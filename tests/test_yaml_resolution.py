@@ -99,4 +99,4 @@ def test_an_explicit_int_tag_is_honoured(write) -> None:
     assert tagged == []
     # Without the tag, the quoted digit is text, and not the version 1.
     _, quoted = lint_text(write, MINIMAL.replace("version: 1", 'version: "1"'))
-    assert quoted == [(1, 1, "E207", "version は 1 のみ対応しています（「1」は読めません）")]
+    assert quoted == [(1, 1, "E207", "version は数の 1 です。引用符を付けず半角で version: 1 と書いてください")]

@@ -11,12 +11,14 @@ import re
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..errors import ConfigError, os_reason
 from ..model.expected import expected
-from ..model.settings import DEFAULT_CONFIG, Config, LintSettings
+from ..model.settings import DEFAULT_CONFIG, Articles, Config, LintSettings
+from ..model.vocabulary import BASES
 from ..rules import RULES
+from ..suggest import nearest
 
 CONFIG_FILE: Final = "shingikai.toml"
 PYPROJECT: Final = "pyproject.toml"
@@ -94,9 +96,38 @@ def _validate(table: dict[str, Any], path: Path) -> Config:
     try:
         config = Config.model_validate(table)
     except ValidationError as error:
-        lines = [_describe(detail) for detail in error.errors(include_url=False)]
+        lines = [_describe(detail, path) for detail in error.errors(include_url=False)]
         raise ConfigError(f"設定ファイル {path} に誤りがあります:\n" + "\n".join(lines)) from error
+    stale = _stale_notice_articles(table, path)
+    if stale:
+        raise ConfigError(f"設定ファイル {path} に誤りがあります:\n" + "\n".join(stale))
     return config.model_copy(update={"lint": _with_known_codes(config.lint, path)})
+
+
+# The bases whose sections have a 通知 row, and so a notice article beside their own.
+_NOTICED_BASES: Final = tuple(basis.value for basis in BASES if basis.action)
+
+
+def _stale_notice_articles(table: dict[str, Any], path: Path) -> list[str]:
+    """A basis article changed while its notice article is left at Komae's: the 通知 無
+    rationale would cite Komae's article under another city's ordinance."""
+    articles = table.get("articles")
+    if not isinstance(articles, dict):
+        return []
+    defaults = Articles.model_construct()
+    problems = []
+    for basis in _NOTICED_BASES:
+        notice = f"{basis}の通知"
+        kept = defaults.notice(basis)
+        if basis not in articles or articles[basis] == defaults.basis(basis) or notice in articles or not kept:
+            continue
+        line = _key_line(path, ("articles", basis))
+        where = f"（{line} 行目）" if line else ""
+        problems.append(
+            f"  articles.{basis}{where}: 「{articles[basis]}」に変えていますが、articles.{notice} は既定の「{kept}」のままです。"
+            f"{notice}の規定も書いてください（既定のままでよければ \"{notice}\" = \"{kept}\" と書きます）"
+        )
+    return problems
 
 
 def _with_known_codes(settings: LintSettings, path: Path) -> LintSettings:
@@ -122,14 +153,62 @@ def _with_known_codes(settings: LintSettings, path: Path) -> LintSettings:
     return settings.model_copy(update=update)
 
 
-def _describe(detail: Any) -> str:
-    key = ".".join(str(part) for part in detail["loc"])
+def _describe(detail: Any, path: Path) -> str:
+    loc = tuple(str(part) for part in detail["loc"])
+    key = ".".join(loc)
     kind = detail["type"]
     if kind == "extra_forbidden":
-        return f"  {key}: 不明なキーです"
+        line = _key_line(path, loc)
+        where = f"（{line} 行目）" if line else ""
+        known = _keys_of(loc[:-1])
+        suggestion = nearest(loc[-1], known)
+        hint = f"「{suggestion}」の誤りではありませんか" if suggestion else "書けるキー: " + "、".join(known)
+        return f"  {key}: 不明なキーです{where}。{hint}"
     if kind == "string_pattern_mismatch":
         return f"  {key}: 自治体名は 市・町・村・区・都・道・府・県 まで書いてください（例: 狛江市）"
     return f"  {key}: {expected(kind)}で書いてください"
+
+
+def _keys_of(table: tuple[str, ...]) -> list[str]:
+    """The keys the configuration's table at `table` takes, as written in TOML."""
+    model: type[BaseModel] | None = Config
+    for part in table:
+        field = next((f for name, f in model.model_fields.items() if part in (name, f.alias)), None) if model else None
+        annotation = field.annotation if field else None
+        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    if model is None:
+        return []
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+# Error-path patterns: a table header, a `key =` line, and one part of a dotted key.
+_TABLE_HEADER = r"^\s*\[\[?\s*(.+?)\s*\]\]?\s*(?:#.*)?$"
+_KEY_START = r"^\s*((?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+))*)\s*="
+_KEY_PART = r"\"([^\"]*)\"|'([^']*)'|([A-Za-z0-9_-]+)"
+
+
+def _key_line(path: Path, loc: tuple[str, ...]) -> int | None:
+    """The line of the TOML file where the key at `loc` is written (in a pyproject, below
+    [tool.shingikai]); None when it cannot be told (inside an inline table, say)."""
+    prefix = ("tool", "shingikai") if path.name == PYPROJECT else ()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(lines, 1):
+        header = re.match(_TABLE_HEADER, line)
+        if header is not None:
+            table = _key_parts(header.group(1))
+            continue
+        key = re.match(_KEY_START, line)
+        if key is not None and table[: len(prefix)] == prefix and (*table[len(prefix) :], *_key_parts(key.group(1))) == loc:
+            return number
+    return None
+
+
+def _key_parts(dotted: str) -> tuple[str, ...]:
+    return tuple(next((group for group in part if group), "") for part in re.findall(_KEY_PART, dotted))
 
 
 def _declares_config(directory: Path) -> Path | None:

@@ -231,7 +231,8 @@ class Attachment(SheetModel):
 Departments = Annotated[
     list[str],
     BeforeValidator(_one_or_many, json_schema_input_type=str | list[str]),
-    Field(min_length=1),
+    AfterValidator(_no_repeats),
+    Field(min_length=1, json_schema_extra={"uniqueItems": True}),
 ]
 
 
@@ -255,7 +256,7 @@ class Case(SheetModel):
         "⑥その他の根拠規定", "根拠規定に その他 を選んだときの規定（例: 条例第13条第4項）"
     )
     departments: Departments = Field(
-        title="主管課", description="主管課（部名から）。複数ならリスト。最初の課がシートの見出しになる"
+        title="主管課", description="主管課（部名から）。複数ならリスト、重複なし。最初の課がシートの見出しになる"
     )
     business_name: str = _text("事務の名称", "個人情報を取り扱う事務の名称")
     summary: str = _text("事務の概要", "事務の概要。空行で段落を分ける")

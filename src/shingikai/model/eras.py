@@ -1,12 +1,14 @@
-"""Japanese-era dates in running text: find them, resolve partial ones, judge them."""
+"""Dates in running text (era, abbreviated era and Western): find them, resolve partial
+ones, judge them."""
 
 import bisect
 import calendar
 import re
 from collections.abc import Iterator, Sequence
 from datetime import date
-from enum import IntEnum
-from typing import Final, NamedTuple
+from typing import Final, Literal, NamedTuple
+
+from .characters import is_ideograph
 
 
 class Era(NamedTuple):
@@ -35,15 +37,29 @@ _GREGORIAN_FROM: Final = date(1873, 1, 1)
 WEEKDAYS: Final = "月火水木金土日"
 
 _NUMBER = r"[0-9０-９]{1,3}"
+_SHORT = r"[0-9０-９]{1,2}"
+# Abbreviated eras (R5.2.30, 令5.2.30): a letter, or the era's first character.
+_INITIALS: Final = {
+    **{name[0]: name for name in ERAS},
+    **{letter: name for letter, name in zip("MTSHR", ERAS, strict=True)},
+    **{letter: name for letter, name in zip("ＭＴＳＨＲ", ERAS, strict=True)},
+}
 
 # Every form starts with one of these characters: a search for them skips the rest of
 # the text at C speed, and the date pattern is tried only where one is.
-_DATE_START = re.compile(rf"[{''.join(name[0] for name in ERAS)}0-9０-９～〜~か]")
+_DATE_START = re.compile(rf"[{''.join(_INITIALS)}0-9０-９～〜~か]")
 _DATES = re.compile(
     "(?:"
     # 令和3年12月14日（火）, 令和元年度, 平成31年4月
     rf"(?P<era>{'|'.join(ERAS)})\s*(?P<year>元|{_NUMBER})\s*年(?:(?P<fiscal>度)|"
     rf"(?:\s*(?P<month>{_NUMBER})\s*月(?:\s*(?P<day>{_NUMBER})\s*日)?)?)"
+    # R5.2.30, R5/2/30, 令5.2.30, H31.4.30: one separator throughout, no further number after
+    rf"|(?<![A-Za-zＡ-Ｚａ-ｚ0-9０-９])(?P<initial>[{''.join(_INITIALS)}])(?P<short_year>元|{_SHORT})"
+    rf"(?P<separator>[./．／])(?P<short_month>{_SHORT})(?P=separator)(?P<short_day>{_SHORT})"
+    r"(?![0-9０-９]|[./．／][0-9０-９])"
+    # 2026年1月6日, 2022年度
+    rf"|(?<![0-9０-９])(?P<western>[1-9１-９][0-9０-９]{{3}})\s*年(?:(?P<western_fiscal>度)|"
+    rf"(?:\s*(?P<western_month>{_NUMBER})\s*月(?:\s*(?P<western_day>{_NUMBER})\s*日)?)?)"
     # 12月31日: the year is that of the last full date before it
     rf"|(?<![0-9０-９年])(?P<month2>{_NUMBER})\s*月\s*(?P<day2>{_NUMBER})\s*日"
     # 15日（水）: a day, checked only with its weekday
@@ -53,12 +69,66 @@ _DATES = re.compile(
     # One weekday group for every form: each copy of this class costs start-up to compile.
     rf"(?:\s*[（(]\s*(?P<weekday>[{WEEKDAYS}])\s*(?:曜日?)?\s*[)）])?"
 )
+# What joins the start of a range to its end (令和4年1月24日から12月31日まで).
+_RANGE_JOINTS: Final = frozenset({"～", "〜", "~", "から"})
+# Longer than any joint: what lies between two dates this far apart is not one.
+_JOINT_MAX: Final = 8
+
+Precision = Literal["day", "month", "year"]
+
+
+class DateMention(NamedTuple):
+    """A date in a text, resolved: the days it names (one day, a month, a year or a
+    fiscal year) and how precisely. `start` and `end` are its characters in the text."""
+
+    start: int
+    end: int
+    first: date
+    last: date
+    precision: Precision
 
 
 class DateProblem(NamedTuple):
     start: int
     end: int
     message: str
+
+
+class _Year(NamedTuple):
+    era: Era | None  # None: a Western year
+    number: int  # as written: 3 of 令和3年, 2021 of 2021年
+
+    @property
+    def gregorian(self) -> int:
+        return self.number if self.era is None else self.era.first.year + self.number - 1
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}年" if self.era is None else _era_label(self.era, self.number)
+
+
+class _Reading(NamedTuple):
+    match: re.Match[str]
+    # The days it names, unless it is impossible (or before the Gregorian calendar).
+    first: date | None
+    last: date | None
+    precision: Precision
+    problem: str | None
+    # What it reads as in full (令和4年12月31日 for 「12月31日」): for messages, made when needed.
+    year: "_Year | None"
+    month: int
+    day: int
+    fiscal: bool
+    # The date that this one ends a range of (「令和4年1月24日から12月31日」).
+    since: "_Reading | None"
+
+    @property
+    def label(self) -> str:
+        if self.year is None:
+            return ""
+        if not self.month:
+            return self.year.label + ("度" if self.fiscal else "")
+        return f"{self.year.label}{self.month}月" + (f"{self.day}日" if self.day else "")
 
 
 def _number(text: str) -> int:
@@ -79,39 +149,114 @@ def _dates(text: str) -> Iterator[re.Match[str]]:
             position = found.end()
 
 
+def dates(text: str, starts: Sequence[int] = (0,)) -> Iterator[DateMention]:
+    """The possible dates in `text`, in order, each resolved (see `date_problems`)."""
+    for reading in _readings(text, starts):
+        if reading.first is not None and reading.last is not None:
+            yield DateMention(reading.match.start(), reading.match.end(), reading.first, reading.last, reading.precision)
+
+
 def date_problems(text: str, starts: Sequence[int] = (0,)) -> Iterator[DateProblem]:
-    """Impossible era dates and wrong weekdays in `text`, in order.
+    """Impossible dates, wrong weekdays and ranges that end before they start, in order.
 
     A month-day or a day names the year and month of the last full date before it in
     the same text (「令和3年12月14日から15日まで」); without one it is judged alone.
     `text` may be several texts: `starts` says where each begins.
     """
-    era: Era | None = None
-    year = month = 0
+    for reading in _readings(text, starts):
+        match = reading.match
+        if reading.problem is not None:
+            yield DateProblem(match.start(), match.end(), reading.problem)
+        since = reading.since
+        if since is not None and reading.last is not None and since.first is not None and reading.last < since.first:
+            yield DateProblem(since.match.start(), match.end(), _backwards(since, reading))
+
+
+def _backwards(since: _Reading, until: _Reading) -> str:
+    groups = until.match.groupdict()
+    if groups["era"] or groups["initial"] or groups["western"]:
+        return f"期間の終わり（{until.label}）が始まり（{since.label}）より前です。どちらかの日付を直してください"
+    written = until.match.group().lstrip("～〜~から").strip()
+    crossing = "年をまたぐなら、終わりにも年を" if groups["month2"] else "月をまたぐなら、終わりにも月（と年）を"
+    return f"期間の終わりの「{written}」は{until.label}と読むため、始まり（{since.label}）より前です。{crossing}書いてください"
+
+
+_Judged = tuple[date | None, date | None, Precision, str | None]
+
+
+def _readings(text: str, starts: Sequence[int]) -> Iterator[_Reading]:
+    year: _Year | None = None
+    month = 0
     segment = 0
+    previous: _Reading | None = None
     for match in _dates(text):
         current = bisect.bisect_right(starts, match.start())
         if current != segment:
-            era, year, month, segment = None, 0, 0, current
+            year, month, segment, previous = None, 0, current, None
         groups = match.groupdict()
         weekday = groups["weekday"]
-        if groups["era"]:
-            era, year = ERAS[groups["era"]], _number(groups["year"])
-            message = _check_year(era, year, fiscal=bool(groups["fiscal"]))
-            month = _number(groups["month"]) if groups["month"] else 0
-            if message is None and month:
-                day = _number(groups["day"]) if groups["day"] else 0
-                message = _check_date(era, year, month, day, weekday)
+        day, fiscal = 0, False
+        judged: _Judged
+        if groups["era"] or groups["western"]:
+            if groups["era"]:
+                era = ERAS[groups["era"]]
+                year = _Year(era, _number(groups["year"]))
+                problem = _check_year(era, year.number, fiscal=bool(groups["fiscal"]))
+                written_month, written_day, fiscal = groups["month"], groups["day"], bool(groups["fiscal"])
+            else:
+                year, problem = _Year(None, _number(groups["western"])), None
+                written_month, written_day = groups["western_month"], groups["western_day"]
+                fiscal = bool(groups["western_fiscal"])
+            month = _number(written_month) if written_month else 0
+            day = _number(written_day) if written_day else 0
+            if problem is not None:
+                judged = (None, None, "day", problem)
+            elif month:
+                judged = _judge(year, month, day, weekday)
+            else:
+                judged = _whole_year(year, fiscal=fiscal)
+        elif groups["initial"]:
+            if not match.group("initial").isascii() and match.start() and is_ideograph(text[match.start() - 1]):
+                continue  # 説明1.2.3: not 明治
+            era = ERAS[_INITIALS[groups["initial"]]]
+            year, month = _Year(era, _number(groups["short_year"])), _number(groups["short_month"])
+            day = _number(groups["short_day"])
+            problem = _check_year(era, year.number, fiscal=False)
+            written = text[match.start() : match.end("short_day")]
+            judged = (None, None, "day", problem) if problem else _judge(year, month, day, weekday, written)
         elif groups["month2"]:
             month, day = _number(groups["month2"]), _number(groups["day2"])
-            message = _check_date(era, year, month, day, weekday) if era else _check_month_day(month, day)
+            if year is None:
+                problem = _check_month_day(month, day)
+                if problem is not None:
+                    yield _Reading(match, None, None, "day", problem, None, month, day, False, None)
+                continue
+            judged = _judge(year, month, day, weekday)
         else:
-            if era is None or not month or (groups["day3"] and weekday is None):
+            if year is None or not month or (groups["day3"] and weekday is None):
+                continue
+            # ～15日 ends a range only right after its start: alone it may be a count of days.
+            if groups["day4"] and not _joined(text, previous, match, joint_in_match=True):
                 continue
             day = _number(groups["day3"] or groups["day4"])
-            message = _check_date(era, year, month, day, weekday)
-        if message is not None:
-            yield DateProblem(match.start(), match.end(), message)
+            judged = _judge(year, month, day, weekday)
+        since = previous if _joined(text, previous, match, joint_in_match=bool(groups["day4"])) else None
+        reading = _Reading(match, *judged, year, month, day, fiscal, since)
+        yield reading
+        previous = reading if reading.first is not None else None
+
+
+def _joined(text: str, previous: _Reading | None, match: re.Match[str], *, joint_in_match: bool) -> bool:
+    """Whether `match` directly follows the date `previous`, joined as the end of a range."""
+    if previous is None:
+        return False
+    end = previous.match.end()
+    if match.start() - end > _JOINT_MAX:
+        return False
+    between = text[end : match.start()]
+    if joint_in_match:
+        return not between or between.isspace()
+    return between.strip() in _RANGE_JOINTS
 
 
 def _western(day: date) -> str:
@@ -140,86 +285,86 @@ def _check_month_day(month: int, day: int) -> str | None:
     return None
 
 
-def _check_date(era: Era, year: int, month: int, day: int, weekday: str | None) -> str | None:
-    label = _era_label(era, year)
-    gregorian_year = era.first.year + year - 1
+def _whole_year(year: _Year, *, fiscal: bool) -> _Judged:
+    number = year.gregorian
+    if number < _GREGORIAN_FROM.year:
+        return None, None, "year", None
+    if fiscal:
+        return date(number, 4, 1), date(number + 1, 3, 31), "year", None
+    first, last = date(number, 1, 1), date(number, 12, 31)
+    if year.era is not None:
+        first, last = max(first, year.era.first), min(last, year.era.last or last)
+    return first, last, "year", None
+
+
+def _judge(year: _Year, month: int, day: int, weekday: str | None, written: str | None = None) -> _Judged:
+    """The date `year`/`month`/`day` (day 0: the whole month), or why it cannot be."""
+    gregorian_year = year.gregorian
+    era = year.era
     if not 1 <= month <= 12:
-        return f"{label}{month}月はありません"
+        return None, None, "month", f"{_named(year, month, day, written)}はありません" if written else f"{year.label}{month}月はありません"
+    days = calendar.monthrange(gregorian_year, month)[1]
     if not day:
-        first_month, last_month = (era.first.year, era.first.month), era.last and (era.last.year, era.last.month)
-        if (gregorian_year, month) < first_month or (last_month and (gregorian_year, month) > last_month):
-            return f"{label}{month}月は{era.name}の期間外です"
-        return None
-    if not 1 <= day <= calendar.monthrange(gregorian_year, month)[1]:
-        return f"{label}{month}月{day}日はありません"
+        if era is not None:
+            first_month, last_month = (era.first.year, era.first.month), era.last and (era.last.year, era.last.month)
+            if (gregorian_year, month) < first_month or (last_month and (gregorian_year, month) > last_month):
+                return None, None, "month", f"{year.label}{month}月は{era.name}の期間外です"
+        if gregorian_year < _GREGORIAN_FROM.year:
+            return None, None, "month", None
+        return date(gregorian_year, month, 1), date(gregorian_year, month, days), "month", None
+    if not 1 <= day <= days:
+        return None, None, "day", f"{_named(year, month, day, written)}はありません"
     when = date(gregorian_year, month, day)
-    if when < _GREGORIAN_FROM:
-        return None
-    if when < era.first or (era.last is not None and when > era.last):
+    if era is not None and when < _GREGORIAN_FROM:
+        return None, None, "day", None
+    if era is not None and (when < era.first or (era.last is not None and when > era.last)):
         span = f"{_western(era.first)}から" + (f"{_western(era.last)}まで" if era.last else "")
-        return f"{label}{month}月{day}日は{era.name}の期間（{span}）の外です"
-    if weekday is not None and WEEKDAYS[when.weekday()] != weekday:
-        return f"{label}{month}月{day}日は{WEEKDAYS[when.weekday()]}曜日です（（{weekday}）と書かれています）"
-    return None
+        return None, None, "day", f"{_named(year, month, day, written)}は{era.name}の期間（{span}）の外です"
+    actual = WEEKDAYS[when.weekday()]
+    if weekday is not None and actual != weekday:
+        named = _named(year, month, day, written)
+        return when, when, "day", f"{named}は{actual}曜日ですが、（{weekday}）と書かれています。日付か曜日を直してください"
+    return when, when, "day", None
+
+
+def _named(year: _Year, month: int, day: int, written: str | None) -> str:
+    """How a message names a date: in full, and an abbreviated one as written too
+    (「R5.2.30」（令和5年2月30日））."""
+    label = f"{year.label}{month}月{day}日"
+    return f"「{written}」（{label}）" if written else label
 
 
 def era_day(text: str) -> date | None:
-    """The day that `text` names when it is one whole era date (令和4年1月17日, with or
-    without its weekday in brackets), else None; None too for an impossible date."""
-    found = _DATES.fullmatch(text.strip())
-    if found is None or not (found["era"] and found["month"] and found["day"]):
+    """The day that `text` names when it is one whole date (令和4年1月17日, with or without
+    its weekday in brackets), else None; None too for an impossible date or a wrong weekday."""
+    text = text.strip()
+    mentions = list(dates(text))
+    if len(mentions) != 1 or any(date_problems(text)):
         return None
-    era, year = ERAS[found["era"]], _number(found["year"])
-    month, day = _number(found["month"]), _number(found["day"])
-    if _check_year(era, year, fiscal=False) or _check_date(era, year, month, day, found["weekday"]):
+    mention = mentions[0]
+    if (mention.start, mention.end) != (0, len(text)) or mention.precision != "day":
         return None
-    return date(era.first.year + year - 1, month, day)
-
-
-class Precision(IntEnum):
-    FISCAL_YEAR = 0
-    YEAR = 1
-    MONTH = 2
-    DAY = 3
+    return mention.first
 
 
 class Start(NamedTuple):
-    """Where a period begins, as far as it says: 令和4年11月 is November 2022 to the month."""
+    """Where a period begins, as far as it says: 令和4年11月 is every day of November 2022."""
 
-    year: int
-    month: int
-    day: int
+    first: date
+    last: date
     precision: Precision
 
     def compare(self, other: date) -> int:
         """-1, 0 or 1 as this start is before, within or after the day `other`, at this
-        start's own precision (a fiscal year runs from April to March)."""
-        if self.precision is Precision.FISCAL_YEAR:
-            mine, theirs = (self.year,), (other.year if other.month >= 4 else other.year - 1,)
-        else:
-            width = self.precision  # YEAR compares one field, MONTH two, DAY three
-            mine = (self.year, self.month, self.day)[:width]
-            theirs = (other.year, other.month, other.day)[:width]
-        return (mine > theirs) - (mine < theirs)
+        start's own precision (a month is all its days, a fiscal year April to March)."""
+        return 1 if other < self.first else -1 if other > self.last else 0
 
 
 def period_start(text: str) -> Start | None:
     """The first date of `text` (a case's 実施時期) at the precision it is written, or None
-    when that date has no year (毎年4～6月, 4月1日から) or is impossible."""
-    for found in _dates(text):
-        if not found["era"]:
+    when it has no year (毎年4～6月) or names an impossible day."""
+    for reading in _readings(text, (0,)):
+        if reading.first is None or reading.last is None:
             return None
-        era, year = ERAS[found["era"]], _number(found["year"])
-        if _check_year(era, year, fiscal=bool(found["fiscal"])):
-            return None
-        gregorian = era.first.year + year - 1
-        if found["fiscal"]:
-            return Start(gregorian, 4, 1, Precision.FISCAL_YEAR)
-        if not found["month"]:
-            return Start(gregorian, 1, 1, Precision.YEAR)
-        month = _number(found["month"])
-        day = _number(found["day"]) if found["day"] else 0
-        if _check_date(era, year, month, day, None):
-            return None
-        return Start(gregorian, month, day or 1, Precision.DAY if day else Precision.MONTH)
+        return Start(reading.first, reading.last, reading.precision)
     return None

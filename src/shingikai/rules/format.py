@@ -2,7 +2,11 @@
 here is what each code means."""
 
 from ..model import validation
+from ..model.vocabulary import ITEM_GROUPS
 from .registry import declare
+
+# The whole grid, by group, as `shingikai rules E205` shows it.
+_GRID = "\n".join(f"    - {group}: {'、'.join(items)}" for group, items in ITEM_GROUPS.items())
 
 MISSING = declare(
     validation.MISSING,
@@ -62,6 +66,8 @@ WRONG_TYPE = declare(
     """
     ## 何を検査するか
     文字列を書く所にリストやマッピングが、リストを書く所に文字列が書かれていないかなど、値の型。
+    キーと値の組を書く所（`notice`、`attachments` の各資料など）に値だけが書かれていれば、
+    書くべきキーと形を示します（`notice: 有` なら `given: 有`・`timing:`・`method:`）。
 
     ## なぜ問題か
     型が違うと、シートのどの欄にどう載せるかが決まりません。字下げのずれで
@@ -86,7 +92,8 @@ NOT_IN_ENUM = declare(
     """
     ## 何を検査するか
     選択肢の決まった値（`kind`、`bases`、`media`、`given`、`timing`、`operation`）が選択肢の中にあるか。
-    いちばん近い選択肢を示します。
+    いちばん近い選択肢を示します。見えない文字（全角の空白など）だけが違う値はその旨を、
+    `[外部提供、結合]` のように「、」で区切った値は一つの値として読まれている旨を示します。
 
     ## なぜ問題か
     シートのチェック欄（■/□）はこの値から作られます。選択肢にない値では、
@@ -108,10 +115,15 @@ NOT_IN_ENUM = declare(
 UNKNOWN_ITEM = declare(
     validation.UNKNOWN_ITEM,
     "項目表にない個人情報の項目",
-    """
+    f"""
     ## 何を検査するか
     `items` の値が保有個人情報の項目表（基本的事項・心身の状況・家族状況等・社会生活）にある項目か。
-    いちばん近い項目を示します。
+    いちばん近い項目を示し、近い項目がなければ表の項目を分類ごとに示します。
+    `[氏名、住所]` のように「、」で区切った値は一つの値として読まれるため、その旨を示します。
+
+    項目表（シートの順）:
+
+{_GRID}
 
     ## なぜ問題か
     `items` はシートの項目表のチェック（■）になります。表にない語は表に載らず、
@@ -137,7 +149,8 @@ REPEATED = declare(
     "値の重複",
     """
     ## 何を検査するか
-    `bases`、`items`、`media` に同じ値が二度書かれていないか。
+    `bases`、`items`、`media`、`departments` に同じ値が二度書かれていないか
+    （`other_items` の重複は W411 が指摘します）。
 
     ## なぜ問題か
     チェック欄は一つの値に一つです。重複は書き誤り（別の値のつもりだった）であることが多く、

@@ -231,7 +231,7 @@ def test_a_cases_findings_are_reported_once_at_the_case(repository: Path) -> Non
     result = run("lint", "--format", "json", "meetings/", cwd=repository)
     assert result.json()["files"] == 3
     assert [(f["path"], f["line"], f["column"], f["code"]) for f in result.json()["findings"]] == [
-        ("cases/koseki-cloud.yaml", 21, 15, "E205")
+        ("cases/koseki-cloud.yaml", 22, 15, "E205")
     ]
 
 

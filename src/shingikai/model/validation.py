@@ -225,10 +225,10 @@ def _label(steps: list[_Step], path: DataPath) -> str:
     return f"{title}（{_dotted(path)}）" if title else _dotted(path)
 
 
-def label(path: DataPath) -> str:
-    """How messages name the value at `path`: the sheet's label and the key, as
-    「外部提供の理由、方法等（external_provision.reason）」."""
-    data_path, steps, _ = _walk(path)
+def label(path: DataPath, root: type[BaseModel] = Case) -> str:
+    """How messages name the value at `path` of a file of `root`: the sheet's label and
+    the key, as 「外部提供の理由、方法等（external_provision.reason）」."""
+    data_path, steps, _ = _walk(path, root)
     return _label(steps, data_path)
 
 

@@ -209,6 +209,9 @@ def lint(
         ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="警告があっても終了コード 1 にします")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="できなかった検査とその理由（git のリポジトリの外で W504 を省いたなど）も表示します")
+    ] = False,
     config: ConfigFile = None,
 ) -> int:
     """ケースファイルと会議ファイルを検査します（会議ファイルは議題の案件とともに）。終了コード: 0 問題なし、1 エラー（--strict なら警告も）、2 使い方や読み込みの問題。"""
@@ -230,11 +233,17 @@ def lint(
     reporter = REPORTERS[output_format](sys.stdout)
     totals = Totals()
     linted = unreadable = False
+    told: set[str] = set()
     for result in lint_run(paths, resolver, selected, ignored, tell_missing):
         linted = True
         if result.error is not None:
             _warn(result.error)
             unreadable = True
+        for note in result.notes:
+            # A note that holds for a whole repository comes with each of its files: said once.
+            if (verbose or not note.verbose) and note.message not in told:
+                told.add(note.message)
+                _warn(note.message)
         totals.add(result)
         reporter.file(result)
     if not linted and not missing:

@@ -37,6 +37,7 @@ from ..errors import Blocked, InputError, RenderError, os_reason
 from ..files import write_whole
 from ..findings import Severity
 from ..lint.config import ConfigResolver, LoadedConfig
+from ..lint.history import History
 from ..lint.pipeline import examine_run
 from ..lint.shelf import Shelf
 from ..model.case import Case
@@ -174,7 +175,7 @@ def admit(
     unreadable = blocked = False
     # Whether a meeting is among what blocks the render, for the closing message.
     meeting_blocked = False
-    for job, inspection, listed in examine_run(files, given, resolver, shelf):
+    for job, inspection, listed in examine_run(files, given, resolver, shelf, History()):
         result = inspection.result
         if result.error is not None:
             notify(result.error)

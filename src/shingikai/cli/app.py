@@ -134,6 +134,10 @@ def _bases() -> Sequence[str]:
     return tuple(BASIS_BY_VALUE)
 
 
+def _changes_formats() -> Sequence[str]:
+    return ("text", "json")
+
+
 def _selectors(value: str | None) -> list[str] | None:
     """`E301,W4` as a list of selectors (codes or code prefixes)."""
     if value is None:
@@ -455,6 +459,40 @@ def render(
     written = publish(renderer, destination, admitted, single_meeting=single_meeting)
     if destination.path is not None:
         _warn(written)
+    return EXIT_OK
+
+
+@command
+def changes(
+    paths: Annotated[
+        list[str],
+        typer.Argument(metavar="ケースファイル", help="変更を調べるケースファイル", show_default=False),
+    ],
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="形式",
+            callback=_choice(_changes_formats),
+            autocompletion=_changes_formats,
+            help="出力形式: text, json（既定: text）",
+            show_default=False,
+        ),
+    ] = "text",
+    config: ConfigFile = None,
+) -> int:
+    """案件ごとに、審議会の最後の決定の後に変わったこと（シートの項目名ごとに、前後の値、項目の追加と削除、欄の追加と削除）を表示します。決定は meetings/ の会議ファイルから、決定したときの内容は git の履歴から読みます。終了コード: 0 表示した（決定がない、git のリポジトリの外なども 0）、2 ケースファイルでない・読み込めない。"""
+    from ..lint.config import ConfigResolver
+    from ..lint.history import changes_since_decision
+    from ..reporters.changes import write_json, write_text
+
+    reports, problems = changes_since_decision(paths, ConfigResolver(config))
+    for problem in problems:
+        _warn(problem)
+    if problems:
+        return EXIT_USAGE
+    (write_json if output_format == "json" else write_text)(sys.stdout, reports)
     return EXIT_OK
 
 

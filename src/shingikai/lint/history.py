@@ -22,6 +22,7 @@ place on the agenda: then the case was renamed since, and is not compared.
 
 import os
 import posixpath
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
@@ -31,8 +32,10 @@ from ..findings import Note
 from ..loading.document import Document, parse
 from ..loading.source import decode
 from ..model.agenda import Approval, Decided
-from ..model.vocabulary import AGENDA_LISTS, MEETING_KIND, PENDING
+from ..model.changes import Change, compare
+from ..model.vocabulary import AGENDA_LISTS, KINDS, MEETING_KIND, PENDING, is_meeting
 from ..repository import repository_root
+from .config import ConfigResolver
 from .shelf import CASE_SUFFIXES, Shelf
 
 if TYPE_CHECKING:
@@ -357,3 +360,42 @@ def _first_decision(
         return None, f"決定の後にケースファイルの名前が変わっています（決定のコミット {version.commit.sha[:7]} では {found.target}）"
     return version.commit, ""
 
+
+class CaseChanges(NamedTuple):
+    """What `shingikai changes` says of one case file."""
+
+    path: str
+    looked: Looked
+    changes: tuple[Change, ...]
+    # The council of the case's configuration, which names the meetings.
+    council: str
+
+
+def changes_since_decision(paths: Sequence[str], resolver: ConfigResolver) -> tuple[list[CaseChanges], list[str]]:
+    """Each case file of `paths` against the content its latest decision approved; or,
+    when any of them is not a case file that can be read, only why (one line each)."""
+    shelf, history = Shelf(), History()
+    read: list[tuple[str, Document]] = []
+    problems: list[str] = []
+    for path in paths:
+        loaded = shelf.load(path)
+        if loaded.error is not None:
+            problems.append(loaded.error)
+        elif loaded.document is None:
+            code, problem = loaded.problems[0]
+            problems.append(f"{path}: ケースファイルとして読めません（{code} {problem.message}）")
+        elif is_meeting(loaded.document.data):
+            problems.append(f"{path}: 会議ファイル（kind: {MEETING_KIND}）です。ケースファイルを指定してください")
+        elif loaded.document.data.get("kind") not in KINDS:
+            problems.append(f"{path}: 案件のケースファイルではありません（kind が {' でも '.join(KINDS)} でもありません）")
+        else:
+            read.append((path, loaded.document))
+    if problems:
+        return [], problems
+    reports = []
+    for path, document in read:
+        config = resolver.for_path(path)
+        looked = history.look(path, config.root, document, shelf)
+        changes = compare(looked.approval.data, document.data) if looked.approval is not None else ()
+        reports.append(CaseChanges(path, looked, changes, config.config.council))
+    return reports, []

@@ -41,12 +41,13 @@ from ..lint.history import History
 from ..lint.pipeline import examine_run
 from ..lint.shelf import Shelf
 from ..model.case import Case
-from ..model.agenda import AgendaCase, Found, agenda_label
+from ..model.agenda import AgendaCase, Approval, Found, agenda_label
+from ..model.changes import Change
 from ..model.meeting import Meeting
 from ..reporters.base import plain_line
 from ..repository import repository_root
 from .agenda import AgendaSheet, build_agenda, meeting_entry
-from .sheet import Link, MeetingMark, Sheet, build_index, build_sheet
+from .sheet import Link, MeetingMark, Sheet, build_index, build_sheet, changed_notice
 from .templates import Renderer
 
 INDEX_STEM: Final = "index"
@@ -128,10 +129,19 @@ class Publishable:
     config: LoadedConfig
     case: Case
     findings: tuple[str, ...] = ()
+    # A decided case's latest decision, and what changed since (the notice on a meeting's pages).
+    approval: Approval | None = None
+    changes: tuple[Change, ...] = ()
 
     @property
     def root(self) -> Path:
         return repository_root(str(self.path.resolve().parent), self.config.root)
+
+    @property
+    def changed(self) -> str | None:
+        if self.approval is None or not self.changes:
+            return None
+        return changed_notice(self.approval, self.changes, self.config.config.council)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +210,7 @@ def admit(
             admitted.meetings.append(PublishableMeeting(Path(job.path), job.config, inspection.meeting, inspection.agenda, banner))
         else:
             assert inspection.case is not None
-            case = Publishable(Path(job.path), job.config, inspection.case, banner)
+            case = Publishable(Path(job.path), job.config, inspection.case, banner, inspection.approval, inspection.changes)
             admitted.by_file[os.path.realpath(job.path)] = case
             if listed:
                 admitted.cases.append(case)
@@ -310,6 +320,8 @@ def _meeting_order(meeting: PublishableMeeting) -> tuple[datetime.date, int]:
 
 
 def _sheet(case: Publishable, link: Link, meeting: MeetingMark | None = None) -> Sheet:
+    """The sheet of `case`; on a meeting's pages (with `meeting`), with the notice of a change
+    since its decision."""
     return build_sheet(
         case.case,
         case.config.config,
@@ -318,6 +330,7 @@ def _sheet(case: Publishable, link: Link, meeting: MeetingMark | None = None) ->
         link=link,
         findings=case.findings,
         meeting=meeting,
+        changed=case.changed if meeting is not None else None,
     )
 
 

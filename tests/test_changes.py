@@ -565,6 +565,11 @@ def commands(log: Path) -> list[str]:
     return found
 
 
+# The work tree and HEAD; the meeting files' commits; at once their versions, the decided
+# cases in HEAD, changed between the commits and in the working tree; those that changed.
+ONCE_PER_RUN = ["rev-parse", "log", "cat-file", "diff-index", "diff-tree", "ls-tree", "cat-file"]
+
+
 def test_a_case_only_lint_without_a_deciding_meeting_asks_git_nothing(tmp_path: Path, git_calls: tuple[dict[str, str], Path]) -> None:
     env, log = git_calls
     repository = Repository(tmp_path / "cases-repository")
@@ -582,7 +587,7 @@ def test_history_is_read_once_per_repository_however_many_cases(changed_and_unch
     repository.write("meetings/r3-4.yaml", AGENDA.replace("number: 3", "number: 4").replace("1月17日", "2月21日").replace("ai-ocr", "second"))
     result = repository.run("lint", "--select", "W504", "cases/", "meetings/", env=env)
     assert [line.split(": W504")[0] for line in result.lines()] == ["cases/ai-ocr.yaml:20:3"]
-    assert commands(log) == ["rev-parse", "log", "cat-file", "cat-file"]
+    assert sorted(commands(log)) == sorted(ONCE_PER_RUN)
 
 
 def test_the_process_pool_reads_history_once_and_finds_the_same(decided: tuple[Repository, str], git_calls: tuple[dict[str, str], Path]) -> None:
@@ -601,7 +606,7 @@ def test_the_process_pool_reads_history_once_and_finds_the_same(decided: tuple[R
         ("cases/case-007.yaml", 21, "W504"),
         ("cases/case-241.yaml", 21, "W504"),
     ]
-    assert commands(log) == ["rev-parse", "log", "cat-file", "cat-file"]
+    assert sorted(commands(log)) == sorted(ONCE_PER_RUN)
 
 
 # --- W504's documentation: its examples need a history, so they are checked here (test_docs skips them).
@@ -615,3 +620,26 @@ def test_the_failing_example_of_w504_warns_and_the_fixed_one_does_not(decided: t
         repository.write("cases/ai-ocr.yaml", dump(overlay(approved, yaml.safe_load(snippet))))
         codes = [f["code"] for f in repository.run("lint", "--format", "json", "cases/ai-ocr.yaml").json()["findings"]]
         assert ("W504" in codes) is should_warn, (snippet, codes)
+
+
+def test_a_decision_recorded_on_a_branch_and_merged(decided: tuple[Repository, str]) -> None:
+    """The approved content is the case in the commit that recorded the decision, whatever
+    was merged into the history since: here an edit made on another branch meanwhile."""
+    repository, _ = decided
+    later = AGENDA.replace("number: 3", "number: 4").replace("1月17日", "2月21日")
+    repository.write("meetings/r3-4.yaml", later)
+    repository.commit("第4回の議題")
+    repository.git("checkout", "--quiet", "-b", "results")
+    repository.write("meetings/r3-4.yaml", later + "    result:\n      decision: 承認\n")
+    decision = repository.commit("第4回の結果")
+    repository.git("checkout", "--quiet", "-")
+    edit(repository, "recipient: NTTデータ", "recipient: NTTデータ関西")
+    repository.commit("提供先の変更")
+    subprocess.run(
+        ["git", "merge", "--quiet", "--no-edit", "results"], cwd=repository.root, env={**os.environ, **GIT_ENV}, check=True
+    )
+    result = repository.run("changes", "cases/ai-ocr.yaml")
+    assert result.stdout.splitlines() == [
+        f"cases/ai-ocr.yaml: 令和3年度第4回狛江市個人情報保護審議会の諮問事項（1）で「承認」となった後の変更 1 件（決定のコミット {decision[:7]}、2022-01-14）",
+        "  外部提供先の概要: NTTデータ → NTTデータ関西",
+    ]

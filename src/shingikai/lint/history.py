@@ -3,27 +3,35 @@
 The meeting files record the decisions (meeting-format.md, "Changes after a decision").
 A case is held to its latest decision, by the meeting's date and number. The decision's
 commit is the first commit in which the meeting file gives that agenda item a decision
-other than 継続審議, and the approved content is the case file as it was in that commit.
-A decision written in the working tree but in no commit yet is being recorded now: the
-content committed with it is what is approved.
+other than 継続審議: going back from the working tree through the commits of the meeting
+file, the oldest of those that give it one up to now (a decision recorded, taken out
+and recorded again was recorded the second time). The approved content is the case file
+as it was in that commit. A decision written in the working tree but in no commit yet
+is being recorded now: the content committed with it is what is approved.
 
 Which meeting files: the `kind: 会議` YAML files under a `meetings/` directory at the top
 of the case repository or one directory down (`cases/meetings/`), at any depth below it.
 A case file does not name its meeting, and these are where `shingikai init` and the
 pre-commit hook put meetings. Looking only there keeps a run that lints cases cheap: it
-reads no other file, and asks git nothing unless one of them records a decision.
+reads no other file, and asks git nothing unless one of them records a decision. They
+are read as data, not validated (that is their own lint).
 
-History is read once per repository per run: one `git log` of all its deciding meeting
-files, one `git cat-file --batch` for their versions, and one for the cases at their
-decisions' commits (loading/git.py). An agenda item is followed back through the
-versions of its meeting file by its case, or, in a version without that case, by its
-place on the agenda: then the case was renamed since, and is not compared.
+History is read once per repository per run, in as many git commands whatever the
+number of cases and meetings (loading/git.py): the work tree; the commits of the
+deciding meeting files; then, at once, their versions, the decided cases' blobs in HEAD,
+how those changed between the commits, and which differ in the working tree; last, the
+approved contents that differ from the working tree's (only those are compared). An
+agenda item is followed back through the versions of its meeting file by its case, or,
+in a version without that case, by its place on the agenda: then the case was renamed
+since, and is not compared.
 """
 
 import os
 import posixpath
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
@@ -31,9 +39,10 @@ from ..errors import UnreadableCase
 from ..findings import Note
 from ..loading.document import Document, parse
 from ..loading.source import decode
-from ..model.agenda import Approval, Decided
+from ..model.agenda import Approval, Decided, agenda_label
 from ..model.changes import Change, compare
-from ..model.vocabulary import AGENDA_LISTS, KINDS, MEETING_KIND, PENDING, is_meeting
+from ..model.eras import era_day
+from ..model.vocabulary import AGENDA_LIST_BY_KEY, AGENDA_LISTS, DECISIONS, KINDS, MEETING_KIND, PENDING, is_meeting
 from ..repository import repository_root
 from .config import ConfigResolver
 from .shelf import CASE_SUFFIXES, Shelf
@@ -88,16 +97,20 @@ class _Item(NamedTuple):
     index: int
     # The case file, relative to the top of the work tree.
     target: str
-    # Whether it has a decision other than 継続審議.
-    decided: bool
+    # Its `result.decision` as written ("" when it has none).
+    decision: str
+
+    @property
+    def decided(self) -> bool:
+        """Whether it has a decision other than 継続審議."""
+        return self.decision not in ("", PENDING)
 
 
 class _Version(NamedTuple):
     commit: "Commit"
-    # None: the file at this commit is not readable as YAML.
+    # The items of the meeting file at this commit: () where it holds no decision (or the
+    # commit deleted it), None where it is not readable as YAML.
     items: tuple[_Item, ...] | None
-    # False: the commit deleted the file.
-    exists: bool = True
 
 
 class _Approved(NamedTuple):
@@ -107,14 +120,18 @@ class _Approved(NamedTuple):
     status: Status
     commit: str = ""
     date: str = ""
-    content: bytes = b""
+    # The case file at the decision's commit; None where it is the working tree's.
+    content: bytes | None = None
     reason: str = ""
 
 
 class _Repository(NamedTuple):
-    """The history of one case repository: the cases its meetings decided, by real path."""
+    """The history of one case repository: the cases its meetings decided, by their path
+    in the work tree, as git names them."""
 
-    cases: dict[Path, _Approved]
+    cases: dict[str, _Approved]
+    # The top of the work tree, once git was asked.
+    top: Path | None = None
     # Why the history cannot be read at all (the cases are then unknown, not undecided).
     unavailable: Looked | None = None
 
@@ -130,12 +147,12 @@ class History:
         repository = self._read(path, configured_root, shelf)
         if repository.unavailable is not None:
             return repository.unavailable
-        approved = repository.cases.get(Path(path).resolve())
+        approved = repository.cases.get(_in_git(path, repository.top)) if repository.top is not None else None
         if approved is None:
             return Looked(Status.UNDECIDED)
         if approved.status is not Status.APPROVED:
             return Looked(approved.status, approved.decided, reason=approved.reason)
-        data = _data(approved, document)
+        data = _data(approved.content, document)
         if data is None:
             return Looked(Status.UNKNOWN, approved.decided, reason=f"決定のコミット {approved.commit[:7]} のケースファイルを YAML として読めません")
         return Looked(Status.APPROVED, approved.decided, Approval(approved.decided, approved.commit, approved.date, data))
@@ -152,15 +169,28 @@ class History:
         return repository
 
 
-def _data(approved: _Approved, document: Document) -> dict[str, Any] | None:
-    """The approved content as data: the current document's when the text is the same."""
+def _data(content: bytes | None, document: Document) -> dict[str, Any] | None:
+    """The approved content as data: the current document's when it is the same file."""
+    if content is None:
+        return document.data
     try:
-        text = decode(approved.content)
-        if text == document.text:
-            return document.data
-        return parse(text).data
+        text = decode(content)
+        return document.data if text == document.text else parse(text).data
     except UnreadableCase:
         return None
+
+
+def _in_git(path: str, top: Path) -> str:
+    """The path of a file as git names it: relative to the top of the work tree."""
+    directory, name = os.path.split(path)
+    in_git = _directory_in_git(directory, top)
+    return name if in_git == "." else f"{in_git}/{name}"
+
+
+@lru_cache(maxsize=256)
+def _directory_in_git(directory: str, top: Path) -> str:
+    # Once per directory as written: a run's files are mostly in a few.
+    return Path(os.path.relpath(os.path.realpath(directory or "."), top)).as_posix()
 
 
 def meeting_files(root: Path) -> list[Path]:
@@ -197,97 +227,166 @@ def _in_work_tree(root: Path) -> bool:
 
 def _read_repository(root: Path, shelf: Shelf) -> _Repository:
     if not _in_work_tree(root):
-        return _Repository({}, _wide(f"{root} は git のリポジトリの中にありません", quiet=True))
-    latest: dict[Path, Decided] = {}
-    for path in meeting_files(root):
-        if not _records_decisions(path):
-            continue
-        validation = shelf.meeting(str(path))
-        if validation is None or validation.meeting is None:
-            continue
-        # Only a meeting with decisions needs the agenda's look-ups: imported then.
-        from .agenda import decisions
-
-        for decided in decisions(validation.meeting, validation.invalid, str(path), root):
-            earlier = latest.get(decided.target)
-            if earlier is None or (decided.day, decided.number) >= (earlier.day, earlier.number):
-                latest[decided.target] = decided
-    if not latest:
+        return _Repository({}, unavailable=_wide(f"{root} は git のリポジトリの中にありません", quiet=True))
+    meetings = [str(path) for path in meeting_files(root) if _records_decisions(path)]
+    if not meetings:
         return _Repository({})
     from ..loading.git import GitUnavailable, Repository
 
     try:
         work_tree = Repository.at(root)
     except GitUnavailable as unavailable:
-        return _Repository({}, _wide(str(unavailable), quiet=True))
+        return _Repository({}, unavailable=_wide(str(unavailable), quiet=True))
     try:
-        return _Repository(_approvals(work_tree, latest, shelf))
+        return _Repository(_approvals(work_tree, meetings, shelf), work_tree.top)
     except GitUnavailable as unavailable:
-        return _Repository({}, _wide(f"git の履歴を読めません: {unavailable}", quiet=False))
+        return _Repository({}, unavailable=_wide(f"git の履歴を読めません: {unavailable}", quiet=False))
 
 
 def _wide(reason: str, *, quiet: bool) -> Looked:
     return Looked(Status.UNKNOWN, reason=reason, repository_wide=True, quiet=quiet)
 
 
-def _approvals(work_tree: "Repository", latest: dict[Path, Decided], shelf: Shelf) -> dict[Path, _Approved]:
-    top = work_tree.top
-    meetings = {decided.meeting: _relative(Path(decided.meeting), top) for decided in latest.values()}
-    commits = work_tree.commits(sorted(filter(None, meetings.values())))
-    histories = {meeting: [c for c in commits if meeting in c.paths] for meeting in filter(None, meetings.values())}
-    contents = work_tree.files((commit.sha, meeting) for meeting, listed in histories.items() for commit in listed)
-    parsed: dict[bytes, tuple[_Item, ...] | None] = {}
+class _Deciding(NamedTuple):
+    """A case's latest decision, and the agenda of the meeting file that records it."""
 
-    def version(commit: "Commit", meeting: str) -> _Version:
-        content = contents.get((commit.sha, meeting))
-        if content is None:
-            return _Version(commit, (), exists=False)
+    decided: Decided
+    # The meeting file, as git names it, and its agenda items in the working tree.
+    meeting: str
+    current: tuple[_Item, ...]
+    item: _Item
+    # The meeting file in the working tree, which most of its commits hold as well.
+    written: bytes
+
+
+def _latest(meetings: list[str], top: Path, shelf: Shelf) -> dict[str, _Deciding]:
+    """Each decided case, by its path in git, with its latest decision (by the meeting's day
+    and number). The meeting files are read as data, not validated: what a decision needs
+    (年度, 第N回, a date that is a day, a decision of the format) is checked here, and the
+    rest is the meeting's own lint."""
+    latest: dict[str, _Deciding] = {}
+    for path in meetings:
+        loaded = shelf.load(path)
+        data = loaded.document.data if loaded.document is not None else {}
+        fiscal_year, number, date = data.get("fiscal_year"), data.get("number"), data.get("date")
+        day = era_day(date) if isinstance(date, str) else None
+        if not is_meeting(data) or not isinstance(fiscal_year, str) or type(number) is not int or day is None:
+            continue
+        name, written = _in_git(path, top), (loaded.text or "").encode("utf-8")
+        current = _items(data, name)
+        for item in current:
+            if item.decision not in DECISIONS or not item.decided:
+                continue
+            label = agenda_label(AGENDA_LIST_BY_KEY[item.key], item.index)
+            decided = Decided(top / item.target, fiscal_year, number, label, item.decision, day, path, item.key, item.index)
+            earlier = latest.get(item.target)
+            if earlier is None or (day, number) >= (earlier.decided.day, earlier.decided.number):
+                latest[item.target] = _Deciding(decided, name, current, item, written)
+    return latest
+
+
+class _Asked(threading.Thread):
+    """A question to git, asked at once: its process runs while this one goes on."""
+
+    def __init__(self, question: Callable[..., Any], *arguments: Any) -> None:
+        super().__init__(daemon=True)
+        self._question, self._arguments = question, arguments
+        self._answer: Any = None
+        self._failure: Exception | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self._answer = self._question(*self._arguments)
+        except Exception as failure:  # raised again, in the asking thread, by `answer`
+            self._failure = failure
+
+    def answer(self) -> Any:
+        self.join()
+        if self._failure is not None:
+            raise self._failure
+        return self._answer
+
+
+def _approvals(work_tree: "Repository", meetings: list[str], shelf: Shelf) -> dict[str, _Approved]:
+    """The decided cases and their approved contents. Git is asked four times, one after
+    the other: the commits of the meeting files; then at once their versions, the cases'
+    blobs in HEAD, how they changed between those commits and how they differ in the
+    working tree; then the approved contents that differ from the working tree's."""
+    top, head = work_tree.top, work_tree.head
+    names = sorted({_in_git(path, top) for path in meetings})
+    listed = _Asked(work_tree.commits, names) if head is not None else None
+    latest = _latest(meetings, top, shelf)
+    if listed is None or not latest:
+        # No commit yet: every decision is being recorded now.
+        return {case: _Approved(deciding.decided, Status.UNCOMMITTED) for case, deciding in latest.items()}
+    commits = listed.answer()
+    # Asked of the cases' directories: git matches each path against every path asked.
+    directories = sorted({posixpath.dirname(case) or "." for case in latest})
+    histories = {name: [commit for commit in commits if name in commit.paths] for name in names}
+    versions_of = _Asked(work_tree.contents, [f"{commit.sha}:{name}" for name, found in histories.items() for commit in found])
+    at_head = _Asked(work_tree.blobs, head, directories)
+    # Each commit against the one after it (the newest against HEAD): a file's blob in each
+    # follows from HEAD's back through the changes.
+    shas = [commit.sha for commit in commits]
+    between = _Asked(work_tree.changed_between, list(zip(shas, [head, *shas])), directories)
+    uncommitted = _Asked(work_tree.changed_in_work_tree, directories)
+    contents = versions_of.answer()
+    # The working tree's versions are read already; most committed versions are one of them.
+    parsed = {deciding.written: deciding.current for deciding in latest.values()}
+
+    def version(commit: "Commit", name: str) -> _Version:
+        content = contents.get(f"{commit.sha}:{name}", b"")
+        if _DECISION_BYTES not in content:
+            return _Version(commit, ())
         if content not in parsed:
-            parsed[content] = _readable_items(content, meeting)
+            parsed[content] = _readable_items(content, name)
         return _Version(commit, parsed[content])
 
-    found: dict[Path, _Approved] = {}
-    wanted: dict[Path, tuple[str, str]] = {}
-    for case, decided in latest.items():
-        meeting = meetings[decided.meeting]
-        target = _relative(case, top)
-        if meeting is None or target is None:
-            outside = decided.meeting if meeting is None else str(case)
-            found[case] = _Approved(decided, Status.UNKNOWN, reason=f"{outside} が git の作業ツリー（{top}）の外にあります")
-            continue
-        loaded = shelf.load(decided.meeting)
-        current = _items(loaded.document.data, meeting) if loaded.document is not None else ()
-        item = next((i for i in current if (i.key, i.index) == (decided.agenda_key, decided.index)), None)
-        if item is None or item.target != target:
-            # Through a symbolic link: the written path and the file's are not the same.
-            item = _Item(decided.agenda_key, decided.index, target, True)
-        versions = [version(commit, meeting) for commit in histories[meeting]]
-        commit, reason = _first_decision(item, current, versions, work_tree.shallow, meeting, decided.label)
+    versions = {name: [version(commit, name) for commit in found] for name, found in histories.items()}
+    found: dict[str, _Approved] = {}
+    for case, deciding in latest.items():
+        commit, reason = _first_decision(deciding, versions[deciding.meeting], work_tree.shallow)
         if commit is not None:
-            found[case] = _Approved(decided, Status.APPROVED, commit.sha, commit.date)
-            wanted[case] = (commit.sha, target)
+            found[case] = _Approved(deciding.decided, Status.APPROVED, commit.sha, commit.date)
         else:
-            found[case] = _Approved(decided, Status.UNKNOWN if reason else Status.UNCOMMITTED, reason=reason)
-    approved = work_tree.files(wanted.values())
-    for case, key in wanted.items():
-        content = approved.get(key)
-        if content is None:
-            found[case] = found[case]._replace(
-                status=Status.UNKNOWN,
-                reason=f"決定のコミット {key[0][:7]} にケースファイル {key[1]} がありません"
-                "（決定の後に名前を変えたか移したか、決定のときにはコミットしていなかったようです）",
-            )
-        else:
-            found[case] = found[case]._replace(content=content)
+            found[case] = _Approved(deciding.decided, Status.UNKNOWN if reason else Status.UNCOMMITTED, reason=reason)
+    wanted = _differing(found, shas, at_head.answer(), between.answer(), uncommitted.answer())
+    approved = work_tree.contents(wanted.values())
+    for case, blob in wanted.items():
+        found[case] = found[case]._replace(content=approved.get(blob, b""))
     return found
 
 
-def _relative(path: Path, top: Path) -> str | None:
-    """`path` relative to the top of the work tree, as git names it; None outside it."""
-    try:
-        return path.resolve().relative_to(top).as_posix()
-    except ValueError:
-        return None
+def _differing(
+    found: dict[str, _Approved],
+    shas: list[str],
+    at_head: dict[str, str],
+    between: dict[str, dict[str, str | None]],
+    uncommitted: set[str],
+) -> dict[str, str]:
+    """The blob at its decision's commit of each approved case that differs from the
+    working tree's (changed since in a commit, or in the working tree); a case its
+    decision's commit does not hold is unknown (found is updated)."""
+    decided_at: dict[str, list[str]] = {}
+    for case, entry in found.items():
+        if entry.status is Status.APPROVED:
+            decided_at.setdefault(entry.commit, []).append(case)
+    blobs: dict[str, str | None] = dict(at_head)
+    wanted: dict[str, str] = {}
+    for sha in shas:
+        blobs.update(between.get(sha, {}))
+        for case in decided_at.get(sha, ()):
+            blob = blobs.get(case)
+            if blob is None:
+                found[case] = found[case]._replace(
+                    status=Status.UNKNOWN,
+                    reason=f"決定のコミット {sha[:7]} にケースファイル {case} がありません"
+                    "（決定の後に名前を変えたか移したか、決定のときにはコミットしていなかったようです）",
+                )
+            elif blob != at_head.get(case) or case in uncommitted:
+                wanted[case] = blob
+    return wanted
 
 
 def _readable_items(content: bytes, meeting: str) -> tuple[_Item, ...] | None:
@@ -314,48 +413,44 @@ def _items(data: dict[str, Any], meeting: str) -> tuple[_Item, ...]:
                 continue
             result = entry.get("result")
             decision = result.get("decision") if isinstance(result, dict) else None
-            decided = isinstance(decision, str) and decision.strip() not in ("", PENDING)
-            found.append(_Item(agenda.key, index, target, decided))
+            found.append(_Item(agenda.key, index, target, decision.strip() if isinstance(decision, str) else ""))
     return tuple(found)
 
 
-def _first_decision(
-    item: _Item, current: tuple[_Item, ...], versions: list[_Version], shallow: bool, meeting: str, label: str
-) -> tuple["Commit | None", str]:
-    """The commit that first gave `item` a decision, going back from the working tree
-    through `versions` (newest first); else None and why ("" when the decision is in no
-    commit yet)."""
-    target, place, newer = item.target, (item.key, item.index), {i.target for i in current}
-    # (version, the item in it: None where the version is not readable), newest first.
-    chain: list[tuple[_Version, _Item | None]] = []
-    complete = True
+def _first_decision(deciding: _Deciding, versions: list[_Version], shallow: bool) -> tuple["Commit | None", str]:
+    """The commit that recorded the decision on the item: going back from the working tree
+    through the `versions` of its meeting file (newest first), the oldest of the commits
+    that give it a decision up to now. Else None, and why ("" when it is in no commit yet).
+
+    A version that is not readable says nothing: a decision on both sides of it stands
+    across it; at the old end of the run it might be where the decision was recorded."""
+    item, meeting, label = deciding.item, deciding.meeting, deciding.decided.label
+    target, place, newer = item.target, (item.key, item.index), {i.target for i in deciding.current}
+    first: tuple[_Version, _Item] | None = None
+    unreadable: _Version | None = None
     for listed in versions:
-        if not listed.exists:
-            complete = False
-            break
         if listed.items is None:
-            chain.append((listed, None))
+            unreadable = unreadable or listed
             continue
         match = next((i for i in listed.items if i.target == target), None)
         if match is None:
             # Not there by its case: the same place, holding a case the newer version does not hold.
             match = next((i for i in listed.items if (i.key, i.index) == place and i.target not in newer), None)
-        if match is None:
-            complete = False
+        if match is None or not match.decided:
             break
-        chain.append((listed, match))
+        first, unreadable = (listed, match), None
         target, place, newer = match.target, (match.key, match.index), {i.target for i in listed.items}
-    decided = [position for position, (_, found) in enumerate(chain) if found is not None and found.decided]
-    first = decided[-1] if decided else -1
-    unreadable = next((listed for listed, found in chain[first + 1 :] if found is None), None)
+    else:
+        # The run reaches the oldest commit listed: in a shallow clone, there may be more.
+        oldest = versions[-1] if versions else None
+        reached = oldest is not None and (unreadable is oldest or (first is not None and first[0] is oldest))
+        if shallow and reached and oldest is not None and not oldest.commit.parents:
+            return None, f"浅いクローン（shallow clone）のため、{meeting} の{label}の決定のコミットが履歴にありません。`git fetch --unshallow` で履歴を取得してください"
     if unreadable is not None:
         return None, f"{meeting} がコミット {unreadable.commit.sha[:7]} で YAML として読めないため、{label}の決定のコミットが分かりません"
-    if not decided:
+    if first is None:
         return None, ""
-    version, found = chain[first]
-    assert found is not None
-    if shallow and complete and first == len(chain) - 1 and not version.commit.parents:
-        return None, f"浅いクローン（shallow clone）のため、{meeting} の{label}の決定のコミットが履歴にありません。`git fetch --unshallow` で履歴を取得してください"
+    version, found = first
     if found.target != item.target:
         return None, f"決定の後にケースファイルの名前が変わっています（決定のコミット {version.commit.sha[:7]} では {found.target}）"
     return version.commit, ""

@@ -1,9 +1,11 @@
 """Stage 1 for the past: the bytes of files at commits, read with the `git` command.
 
-Git itself is asked, as pre-commit asks it, and its directory is never read by hand:
-`git rev-parse` for the work tree, one `git log` for the commits that touched a set of
-files, one `git cat-file --batch` for any number of files at commits. A run asks these
-once per repository, however many files it reads.
+Git itself is asked, as pre-commit asks it, and its directory is never read by hand.
+Each question is one command however many files it is about: `git rev-parse` for the
+work tree and HEAD, `git log` for the commits that touched a set of files, `git ls-tree`
+for their blobs in one commit, `git diff-tree --stdin` for which of them changed between
+the commits of any number of pairs, `git diff-index` for which differ in the working
+tree, and `git cat-file --batch` for the content of any number of files at commits.
 """
 
 import os
@@ -37,31 +39,33 @@ class Commit(NamedTuple):
 
 
 class Repository(NamedTuple):
-    """A git work tree: where its top is, and whether it is a shallow clone."""
+    """A git work tree: where its top is, whether it is a shallow clone, and its HEAD."""
 
     top: Path
     shallow: bool
+    # None in a repository without a commit yet.
+    head: str | None
 
     @classmethod
     def at(cls, directory: Path) -> "Repository":
         """The work tree holding `directory`, as git sees it; GitUnavailable if there is none."""
+        asked = ["rev-parse", "--show-toplevel", "--is-shallow-repository"]
         try:
-            output = _git(["rev-parse", "--show-toplevel", "--is-shallow-repository"], directory)
+            try:
+                output = _git([*asked, "HEAD"], directory)
+            except _Refused:
+                # No commit yet, or no repository: which of the two, git says next.
+                output = _git(asked, directory)
         except _Refused as refused:
             raise GitUnavailable(f"git が {directory} をリポジトリとして読めません（git: {refused}）") from refused
-        top, shallow = os.fsdecode(output).splitlines()[:2]
-        return cls(Path(top).resolve(), shallow == "true")
+        top, shallow, *head = os.fsdecode(output).splitlines()
+        return cls(Path(top).resolve(), shallow == "true", head[0] if head else None)
 
     def commits(self, paths: Sequence[str]) -> list[Commit]:
         """The commits of HEAD that changed any of `paths`, newest first (parents after
-        their children); none in a repository without a commit yet."""
+        their children)."""
         arguments = ["log", "--format=%x1e%H %P%x00%cI", "--name-only", "-z", "-m", "--topo-order", "--no-renames", "--"]
-        try:
-            output = _git(["--literal-pathspecs", *arguments, *paths], self.top)
-        except _Refused as refused:
-            if not self._has_commits():
-                return []
-            raise GitUnavailable(f"git log が失敗しました（git: {refused}）") from refused
+        output = self._ask("git log", ["--literal-pathspecs", *arguments, *paths])
         asked = set(paths)
         found: dict[str, Commit] = {}
         for record in output.split(_RECORD)[1:]:
@@ -75,37 +79,72 @@ class Repository(NamedTuple):
             found[sha] = Commit(sha, tuple(parents), date.strip("\x00\n"), frozenset(names))
         return list(found.values())
 
-    def _has_commits(self) -> bool:
-        try:
-            _git(["rev-parse", "--quiet", "--verify", "HEAD"], self.top)
-        except _Refused:
-            return False
-        return True
+    def blobs(self, commit: str, paths: Sequence[str]) -> dict[str, str]:
+        """The blob of each file in `commit` under `paths` (files or directories), by its path."""
+        output = self._ask("git ls-tree", ["--literal-pathspecs", "ls-tree", "-r", "-z", commit, "--", *paths])
+        found = {}
+        for entry in filter(None, output.split(b"\x00")):
+            info, _, path = entry.partition(b"\t")
+            _mode, kind, blob = info.split()
+            if kind == b"blob":
+                found[os.fsdecode(path)] = blob.decode("ascii")
+        return found
 
-    def files(self, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], bytes]:
-        """The content of each (commit, path) that exists; a path that the commit does not
-        hold (or holds as a directory) is left out."""
-        wanted = list(dict.fromkeys(wanted))
+    def changed_between(self, pairs: Iterable[tuple[str, str]], paths: Sequence[str]) -> dict[str, dict[str, str | None]]:
+        """For each (earlier, later) pair of commits, which files under `paths` (files or
+        directories) differ between the two, each with its blob in the earlier commit (None
+        where that had none); by the earlier commit, which is one pair's only."""
+        # A line of commits is the first one against the others as its parents: each line
+        # is the earlier commit against the later, so the "new" side of an entry is the earlier.
+        request = b"".join(f"{earlier} {later}\n".encode("ascii") for earlier, later in pairs)
+        if not request:
+            return {}
+        arguments = ["--literal-pathspecs", "diff-tree", "--stdin", "-r", "-z", "--raw", "--no-renames", "--", *paths]
+        found: dict[str, dict[str, str | None]] = {}
+        section: dict[str, str | None] = {}
+        # For each line whose commits differ: the first commit, then a raw entry and its path per file.
+        tokens = iter(self._ask("git diff-tree", arguments, request).split(b"\x00"))
+        for token in tokens:
+            if token.startswith(b":"):
+                _later_mode, _earlier_mode, _later, earlier, _status = token[1:].split(b" ")
+                section[os.fsdecode(next(tokens))] = None if earlier.strip(b"0") == b"" else earlier.decode("ascii")
+            elif token.strip(b"\n"):
+                section = found.setdefault(token.strip(b"\n").decode("ascii"), {})
+        return found
+
+    def changed_in_work_tree(self, paths: Sequence[str]) -> set[str]:
+        """Which files under `paths` (files or directories) differ between HEAD and the working
+        tree (staged or not), as git's index tells it."""
+        arguments = ["--literal-pathspecs", "diff-index", "-z", "--raw", "--no-renames", "HEAD", "--", *paths]
+        tokens = iter(self._ask("git diff-index", arguments).split(b"\x00"))
+        return {os.fsdecode(next(tokens)) for token in tokens if token.startswith(b":")}
+
+    def contents(self, names: Iterable[str]) -> dict[str, bytes]:
+        """The content of each blob named (`<commit>:<path>`, or a blob's id) that there is;
+        a name of nothing, or of a directory, is left out."""
+        wanted = list(dict.fromkeys(names))
         if not wanted:
             return {}
-        request = b"".join(os.fsencode(f"{sha}:{path}") + b"\n" for sha, path in wanted)
-        try:
-            output = _git(["cat-file", "--batch"], self.top, request)
-        except _Refused as refused:
-            raise GitUnavailable(f"git cat-file が失敗しました（git: {refused}）") from refused
-        found: dict[tuple[str, str], bytes] = {}
+        output = self._ask("git cat-file", ["cat-file", "--batch"], b"".join(os.fsencode(name) + b"\n" for name in wanted))
+        found: dict[str, bytes] = {}
         offset = 0
-        for key in wanted:
+        for name in wanted:
             end = output.index(b"\n", offset)
             header = output[offset:end].split()
             offset = end + 1
             if len(header) == 3 and header[2].isdigit():
                 size = int(header[2])
                 if header[1] == b"blob":
-                    found[key] = output[offset : offset + size]
+                    found[name] = output[offset : offset + size]
                 # The content, then a line feed.
                 offset += size + 1
         return found
+
+    def _ask(self, command: str, arguments: list[str], request: bytes | None = None) -> bytes:
+        try:
+            return _git(arguments, self.top, request)
+        except _Refused as refused:
+            raise GitUnavailable(f"{command} が失敗しました（git: {refused}）") from refused
 
 
 class _Refused(Exception):

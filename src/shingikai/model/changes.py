@@ -143,7 +143,8 @@ def _section_model(section: str) -> Any:
 
 
 def _value(before: Any, after: Any, path: DataPath) -> Iterator[Change]:
-    if not _present(before) and not _present(after):
+    # Most values are as they were, written the same: nothing to normalise.
+    if before == after or not _present(before) and not _present(after):
         return
     label = _label(path)
     if len(path) == 1 and path[0] in SECTIONS:

@@ -314,23 +314,24 @@ def _approvals(work_tree: "Repository", meetings: list[str], shelf: Shelf) -> di
     blobs in HEAD, how they changed between those commits and how they differ in the
     working tree; then the approved contents that differ from the working tree's."""
     top, head = work_tree.top, work_tree.head
-    names = sorted({_in_git(path, top) for path in meetings})
-    listed = _Asked(work_tree.commits, names) if head is not None else None
-    latest = _latest(meetings, top, shelf)
-    if listed is None or not latest:
+    if head is None:
         # No commit yet: every decision is being recorded now.
-        return {case: _Approved(deciding.decided, Status.UNCOMMITTED) for case, deciding in latest.items()}
+        return {case: _Approved(deciding.decided, Status.UNCOMMITTED) for case, deciding in _latest(meetings, top, shelf).items()}
+    names = sorted({_in_git(path, top) for path in meetings})
+    # Asked while the meeting files are read: of the whole tree, as the cases are not known yet.
+    listed = _Asked(work_tree.commits, names)
+    at_head = _Asked(work_tree.blobs, head, ())
+    uncommitted = _Asked(work_tree.changed_in_work_tree, ())
+    latest = _latest(meetings, top, shelf)
     commits = listed.answer()
-    # Asked of the cases' directories: git matches each path against every path asked.
-    directories = sorted({posixpath.dirname(case) or "." for case in latest})
     histories = {name: [commit for commit in commits if name in commit.paths] for name in names}
     versions_of = _Asked(work_tree.contents, [f"{commit.sha}:{name}" for name, found in histories.items() for commit in found])
-    at_head = _Asked(work_tree.blobs, head, directories)
     # Each commit against the one after it (the newest against HEAD): a file's blob in each
-    # follows from HEAD's back through the changes.
+    # follows from HEAD's back through the changes. Asked of the cases' directories, not of
+    # each case: git would match every path in the tree against every path asked.
     shas = [commit.sha for commit in commits]
+    directories = sorted({posixpath.dirname(case) or "." for case in latest})
     between = _Asked(work_tree.changed_between, list(zip(shas, [head, *shas])), directories)
-    uncommitted = _Asked(work_tree.changed_in_work_tree, directories)
     contents = versions_of.answer()
     # The working tree's versions are read already; most committed versions are one of them.
     parsed = {deciding.written: deciding.current for deciding in latest.values()}

@@ -80,7 +80,7 @@ class Repository(NamedTuple):
         return list(found.values())
 
     def blobs(self, commit: str, paths: Sequence[str]) -> dict[str, str]:
-        """The blob of each file in `commit` under `paths` (files or directories), by its path."""
+        """The blob of each file in `commit` under `paths` (files or directories; none: all), by its path."""
         output = self._ask("git ls-tree", ["--literal-pathspecs", "ls-tree", "-r", "-z", commit, "--", *paths])
         found = {}
         for entry in filter(None, output.split(b"\x00")):
@@ -113,8 +113,8 @@ class Repository(NamedTuple):
         return found
 
     def changed_in_work_tree(self, paths: Sequence[str]) -> set[str]:
-        """Which files under `paths` (files or directories) differ between HEAD and the working
-        tree (staged or not), as git's index tells it."""
+        """Which files under `paths` (files or directories; none: all) differ between HEAD and
+        the working tree (staged or not), as git's index tells it."""
         arguments = ["--literal-pathspecs", "diff-index", "-z", "--raw", "--no-renames", "HEAD", "--", *paths]
         tokens = iter(self._ask("git diff-index", arguments).split(b"\x00"))
         return {os.fsdecode(next(tokens)) for token in tokens if token.startswith(b":")}

@@ -487,6 +487,14 @@ def test_a_shallow_clone_without_the_decisions_commit(decided: tuple[Repository,
         "浅いクローン（shallow clone）のため、meetings/r3-3.yaml の諮問事項（1）の決定のコミットが履歴にありません。"
         "`git fetch --unshallow` で履歴を取得してください",
     )
+    # A render says it too (and marks nothing it cannot know).
+    rendered = shallow.run("render", "meetings/r3-3.yaml", "-o", "site")
+    assert rendered.code == 0
+    assert rendered.stderr.splitlines()[0] == (
+        "cases/ai-ocr.yaml: W504 を省きます: 浅いクローン（shallow clone）のため、meetings/r3-3.yaml の諮問事項（1）の"
+        "決定のコミットが履歴にありません。`git fetch --unshallow` で履歴を取得してください"
+    )
+    assert "変わっています" not in (clone / "site" / "ai-ocr.html").read_text(encoding="utf-8")
     # With enough history, the decision's commit is there again.
     shallow.git("fetch", "--quiet", "--unshallow")
     assert lint(shallow, "cases/")[1] == [w504(21, 3, "外部提供先の概要", "external_provision.recipient")]

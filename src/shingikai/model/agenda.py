@@ -69,7 +69,7 @@ class Decided(NamedTuple):
     label: str
     decision: str
     day: datetime.date
-    # The meeting file, as its directory was found, and the item's list and place in it.
+    # The meeting file, as it was found, and the item's list and place in it.
     meeting: str
     agenda_key: str
     index: int

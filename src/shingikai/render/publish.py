@@ -185,12 +185,18 @@ def admit(
     unreadable = blocked = False
     # Whether a meeting is among what blocks the render, for the closing message.
     meeting_blocked = False
+    told: set[str] = set()
     for job, inspection, listed in examine_run(files, given, resolver, shelf, History()):
         result = inspection.result
         if result.error is not None:
             notify(result.error)
             unreadable = True
             continue
+        # As lint says them: why a case's W504 (and so its notice) was skipped, once each.
+        for note in result.notes:
+            if not note.verbose and note.message not in told:
+                told.add(note.message)
+                notify(note.message)
         lines = tuple(plain_line(finding) for finding in result.findings)
         for line in lines:
             notify(line)

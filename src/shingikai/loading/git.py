@@ -10,9 +10,10 @@ tree, and `git cat-file --batch` for the content of any number of files at commi
 
 import os
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import wraps
 from pathlib import Path
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple, TypeVar
 
 from ..errors import os_reason
 
@@ -23,10 +24,28 @@ _TIMEOUT_SECONDS: Final = 120
 _STEADY: Final = ("-c", "log.showSignature=false", "-c", "log.follow=false", "-c", "color.ui=false")
 # Starts each commit's line in `git log`: a byte no file name in a case repository holds.
 _RECORD: Final = b"\x1e"
+T = TypeVar("T")
 
 
 class GitUnavailable(Exception):
     """History cannot be read: the message says why, in Japanese."""
+
+
+def _reading(command: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """What git prints is read as this module expects it; anything else it printed (another
+    version's format, a stray line) is GitUnavailable, not a traceback."""
+
+    def wrap(method: Callable[..., T]) -> Callable[..., T]:
+        @wraps(method)
+        def read(*args: Any, **kwargs: Any) -> T:
+            try:
+                return method(*args, **kwargs)
+            except (ValueError, IndexError, StopIteration) as error:
+                raise GitUnavailable(f"{command} の出力を読めません（{error}）") from error
+
+        return read
+
+    return wrap
 
 
 class Commit(NamedTuple):
@@ -47,6 +66,7 @@ class Repository(NamedTuple):
     head: str | None
 
     @classmethod
+    @_reading("git rev-parse")
     def at(cls, directory: Path) -> "Repository":
         """The work tree holding `directory`, as git sees it; GitUnavailable if there is none."""
         asked = ["rev-parse", "--show-toplevel", "--is-shallow-repository"]
@@ -61,6 +81,7 @@ class Repository(NamedTuple):
         top, shallow, *head = os.fsdecode(output).splitlines()
         return cls(Path(top).resolve(), shallow == "true", head[0] if head else None)
 
+    @_reading("git log")
     def commits(self, paths: Sequence[str]) -> list[Commit]:
         """The commits of HEAD that changed any of `paths`, newest first (parents after
         their children)."""
@@ -79,6 +100,7 @@ class Repository(NamedTuple):
             found[sha] = Commit(sha, tuple(parents), date.strip("\x00\n"), frozenset(names))
         return list(found.values())
 
+    @_reading("git ls-tree")
     def blobs(self, commit: str, paths: Sequence[str]) -> dict[str, str]:
         """The blob of each file in `commit` under `paths` (files or directories; none: all), by its path."""
         output = self._ask("git ls-tree", ["--literal-pathspecs", "ls-tree", "-r", "-z", commit, "--", *paths])
@@ -90,6 +112,7 @@ class Repository(NamedTuple):
                 found[os.fsdecode(path)] = blob.decode("ascii")
         return found
 
+    @_reading("git diff-tree")
     def changed_between(self, pairs: Iterable[tuple[str, str]], paths: Sequence[str]) -> dict[str, dict[str, str | None]]:
         """For each (earlier, later) pair of commits, which files under `paths` (files or
         directories) differ between the two, each with its blob in the earlier commit (None
@@ -112,6 +135,7 @@ class Repository(NamedTuple):
                 section = found.setdefault(token.strip(b"\n").decode("ascii"), {})
         return found
 
+    @_reading("git diff-index")
     def changed_in_work_tree(self, paths: Sequence[str]) -> set[str]:
         """Which files under `paths` (files or directories; none: all) differ between HEAD and
         the working tree (staged or not), as git's index tells it."""
@@ -119,6 +143,7 @@ class Repository(NamedTuple):
         tokens = iter(self._ask("git diff-index", arguments).split(b"\x00"))
         return {os.fsdecode(next(tokens)) for token in tokens if token.startswith(b":")}
 
+    @_reading("git cat-file")
     def contents(self, names: Iterable[str]) -> dict[str, bytes]:
         """The content of each blob named (`<commit>:<path>`, or a blob's id) that there is;
         a name of nothing, or of a directory, is left out."""

@@ -68,9 +68,11 @@ def main() -> None:
     reporter = REPORTERS["text"](io.StringIO())
     totals = Totals()
     linting = 0.0
+    # One shelf and one history for the run, as `shingikai lint` has.
+    run_shelf, run_history = linter.Shelf(), linter.History()
     for job in jobs:
         t0 = time.perf_counter()
-        result = linter.lint_file(job)
+        result = linter.lint_file(job, run_shelf, run_history)
         t1 = time.perf_counter()
         totals.add(result)
         reporter.file(result)

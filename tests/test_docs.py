@@ -18,7 +18,7 @@ def test_rules_lists_every_code_with_severity_and_title():
     assert CODES == sorted(CODES)
     expected = [f"E10{i}" for i in range(1, 7)] + [f"E20{i}" for i in range(1, 8)]
     expected += [f"E30{i}" for i in range(1, 10)] + [f"E50{i}" for i in range(1, 6)]
-    expected += [f"W4{i:02}" for i in range(1, 13)] + [f"W50{i}" for i in range(1, 4)]
+    expected += [f"W4{i:02}" for i in range(1, 13)] + [f"W50{i}" for i in range(1, 5)]
     assert CODES == expected
     assert "E305  エラー  通知 無 のただし書の理由がない" in [re.sub(r"\s{2,}", "  ", line) for line in LISTED]
     assert "W404  警告    自治体名の誤記".split() in [line.split() for line in LISTED]
@@ -83,8 +83,17 @@ def meeting_repository(tmp_path, code: str):
     return tmp_path / "meetings"
 
 
+# The codes whose examples need more than a file to lint, each checked by a test of its own.
+CHECKED_ELSEWHERE = {
+    "W504": "W504 の例は、決定を記録した git の履歴が要るため、tests/test_changes.py の "
+    "test_the_failing_example_of_w504_warns_and_the_fixed_one_does_not が履歴を作って検査します",
+}
+
+
 @pytest.mark.parametrize("code", CODES)
 def test_the_failing_example_fails_and_the_fixed_one_does_not(code, example, tmp_path):
+    if code in CHECKED_ELSEWHERE:
+        pytest.skip(CHECKED_ELSEWHERE[code])
     failing, fixed = examples(code)
     directory, base = tmp_path, example
     if code.startswith(("E5", "W5")):

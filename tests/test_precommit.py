@@ -275,3 +275,35 @@ def test_without_shingikai_the_hook_stops_the_commit_and_says_how_to_install_it(
     # The same source of shingikai as the README's set-up installs.
     [requirement] = re.findall(r"pip install (.+) pre-commit$", (repository / "README.md").read_text(encoding="utf-8"), re.MULTILINE)
     assert f"{NOT_INSTALLED}{requirement}\n" in refused.stdout
+
+
+def test_the_hook_warns_of_a_committed_change_to_a_decided_case(tmp_path: Path) -> None:
+    """W504 on the content being committed: with `strict = true` it stops the commit."""
+    shell = _fresh_shell(tmp_path)
+    repository = _initialised(tmp_path / "cases-repository", shell)
+    shell["PATH"] = f"{SHINGIKAI.parent}{os.pathsep}{shell['PATH']}"
+    settings = repository / "shingikai.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("strict = false", "strict = true"), encoding="utf-8")
+    installed = subprocess.run([str(PRE_COMMIT), "install"], cwd=repository, env=shell, capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stderr
+    agenda = (
+        "version: 1\nkind: 会議\nfiscal_year: 令和3年度\nnumber: 3\ndate: 令和4年1月17日（月）\nplace: 本庁舎\n"
+        "consultations:\n  - case: ../cases/case.yaml\n"
+    )
+    (repository / "meetings" / "r3-3.yaml").write_text(agenda, encoding="utf-8")
+    assert _commit(repository, shell, GOOD).returncode == 0
+    (repository / "meetings" / "r3-3.yaml").write_text(agenda + "    result:\n      decision: 承認\n", encoding="utf-8")
+    assert _commit(repository, shell, GOOD).returncode == 0
+
+    changed = GOOD.replace("items: [氏名, 住所, 電話番号, 財産]", "items: [氏名, 住所, 口座情報, 財産]")
+    refused = _commit(repository, shell, changed)
+    assert refused.returncode == 1, refused.stdout
+    assert _findings(refused.stdout) == [
+        "cases/case.yaml:20:3: W504 令和3年度第3回狛江市個人情報保護審議会の諮問事項（1）で「承認」となった後に、"
+        "外部提供する保有個人情報の項目（external_provision.items）が変わっています。決定は変わる前の内容に対するものです。"
+        "元に戻すか、変更後の内容を改めて審議会に付してください（`shingikai changes cases/case.yaml` で変更を表示します）"
+    ]
+    # The same content written otherwise is no change.
+    rewritten = GOOD.replace("items: [氏名, 住所, 電話番号, 財産]", "items: [財産, 氏名, 住所, 電話番号]  # 並べ替えた")
+    passed = _commit(repository, shell, rewritten)
+    assert passed.returncode == 0, passed.stdout

@@ -63,3 +63,12 @@ class Finding(NamedTuple):
     @property
     def severity(self) -> Severity:
         return Severity.of(self.code)
+
+
+class Note(NamedTuple):
+    """What a run tells the user besides findings: a check it could not make, and why."""
+
+    message: str
+    # Said only with --verbose: a check skipped for a whole repository, as expected there
+    # (no git, no work tree); the others say why one file's check was skipped.
+    verbose: bool = False

@@ -134,6 +134,10 @@ def _bases() -> Sequence[str]:
     return tuple(BASIS_BY_VALUE)
 
 
+def _changes_formats() -> Sequence[str]:
+    return ("text", "json")
+
+
 def _selectors(value: str | None) -> list[str] | None:
     """`E301,W4` as a list of selectors (codes or code prefixes)."""
     if value is None:
@@ -209,6 +213,9 @@ def lint(
         ),
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="警告があっても終了コード 1 にします")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="できなかった検査とその理由（git のリポジトリの外で W504 を省いたなど）も表示します")
+    ] = False,
     config: ConfigFile = None,
 ) -> int:
     """ケースファイルと会議ファイルを検査します（会議ファイルは議題の案件とともに）。終了コード: 0 問題なし、1 エラー（--strict なら警告も）、2 使い方や読み込みの問題。"""
@@ -230,11 +237,17 @@ def lint(
     reporter = REPORTERS[output_format](sys.stdout)
     totals = Totals()
     linted = unreadable = False
+    told: set[str] = set()
     for result in lint_run(paths, resolver, selected, ignored, tell_missing):
         linted = True
         if result.error is not None:
             _warn(result.error)
             unreadable = True
+        for note in result.notes:
+            # A note that holds for a whole repository comes with each of its files: said once.
+            if (verbose or not note.verbose) and note.message not in told:
+                told.add(note.message)
+                _warn(note.message)
         totals.add(result)
         reporter.file(result)
     if not linted and not missing:
@@ -446,6 +459,40 @@ def render(
     written = publish(renderer, destination, admitted, single_meeting=single_meeting)
     if destination.path is not None:
         _warn(written)
+    return EXIT_OK
+
+
+@command
+def changes(
+    paths: Annotated[
+        list[str],
+        typer.Argument(metavar="ケースファイル", help="変更を調べるケースファイル", show_default=False),
+    ],
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="形式",
+            callback=_choice(_changes_formats),
+            autocompletion=_changes_formats,
+            help="出力形式: text, json（既定: text）",
+            show_default=False,
+        ),
+    ] = "text",
+    config: ConfigFile = None,
+) -> int:
+    """案件ごとに、審議会の最後の決定の後に変わったこと（シートの項目名ごとに、前後の値、項目の追加と削除、欄の追加と削除）を表示します。決定は meetings/ の会議ファイルから、決定したときの内容は git の履歴から読みます。終了コード: 0 表示した（決定がない、git のリポジトリの外なども 0）、2 ケースファイルでない・読み込めない。"""
+    from ..lint.config import ConfigResolver
+    from ..lint.history import changes_since_decision
+    from ..reporters.changes import write_json, write_text
+
+    reports, problems = changes_since_decision(paths, ConfigResolver(config))
+    for problem in problems:
+        _warn(problem)
+    if problems:
+        return EXIT_USAGE
+    (write_json if output_format == "json" else write_text)(sys.stdout, reports)
     return EXIT_OK
 
 

@@ -115,4 +115,5 @@ def decisions(meeting: Meeting, invalid: frozenset[DataPath], path: str, root: P
             continue
         target = attachment_target(item.case, directory, root)
         if target is not None:
-            yield Decided(target, meeting.fiscal_year, meeting.number, agenda_label(agenda, index), item.result.decision, day)
+            label = agenda_label(agenda, index)
+            yield Decided(target, meeting.fiscal_year, meeting.number, label, item.result.decision, day, path, agenda.key, index)

@@ -3,7 +3,9 @@
 A meeting file goes through the same stages with the meeting model and rules, and is
 linted with its cases: the cases on its agenda that the run was not given are linted
 after the files it was given, so that each case's findings are reported once, at the
-case's own file, however many meetings list it.
+case's own file, however many meetings list it. A case the council has decided is
+compared with the content it approved (W504), from the history the run reads once per
+repository (history.py).
 """
 
 import os
@@ -15,15 +17,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 from ..errors import CodedProblem
-from ..findings import Finding
+from ..findings import Finding, Note
 from ..loading.document import Document
 from ..model.case import Case
-from ..model.agenda import AgendaCase, Decided
+from ..model.agenda import AgendaCase, Approval, Decided
+from ..model.changes import Change, compare
 from ..model.validation import validate, validate_meeting
 from ..model.vocabulary import is_meeting
 from ..repository import repository_root
+from ..rules.meeting import CHANGED_SINCE_DECISION
 from ..rules.registry import Subject
 from .config import ConfigResolver, LoadedConfig
+from .history import History
 from .shelf import CASE_SUFFIXES, Shelf, load
 from .suppression import InlineSuppressions, Selection
 
@@ -41,6 +46,8 @@ class FileResult(NamedTuple):
     configured_root: Path | None = None
     # A meeting's: the case files on its agenda, linted with it (see `lint_run`).
     cases: tuple[str, ...] = ()
+    # Checks that could not be made, and why (W504 without the history it needs).
+    notes: tuple[Note, ...] = ()
 
 
 class Job(NamedTuple):
@@ -121,16 +128,20 @@ class Inspection(NamedTuple):
     agenda: tuple[AgendaCase, ...] = ()
     # Whether the file is a meeting's (its `kind` says so), validated or not.
     meeting_file: bool = False
+    # A decided case's: its latest decision and what changed since (when W504 is selected).
+    approval: Approval | None = None
+    changes: tuple[Change, ...] = ()
 
 
-def lint_file(job: Job, shelf: Shelf | None = None) -> FileResult:
-    return examine(job, shelf).result
+def lint_file(job: Job, shelf: Shelf | None = None, history: History | None = None) -> FileResult:
+    return examine(job, shelf, history).result
 
 
-def examine(job: Job, shelf: Shelf | None = None) -> Inspection:
+def examine(job: Job, shelf: Shelf | None = None, history: History | None = None) -> Inspection:
     """Lint one file; keep the case (or meeting) for those (render) who go on with it.
 
-    `shelf` holds what the run has read for its meetings: a file on it is not read again.
+    `shelf` holds what the run has read for its meetings: a file on it is not read again;
+    `history`, the approvals the run has read from git.
     """
     shelved = shelf.get(job.path) if shelf is not None else None
     loaded = shelved or load(job.path)
@@ -140,12 +151,23 @@ def examine(job: Job, shelf: Shelf | None = None) -> Inspection:
     if document is None:
         return Inspection(_result(job, loaded.problems, loaded.text, None))
     ignored = job.selection.for_file(job.path)
+    notes: tuple[Note, ...] = ()
     if is_meeting(document.data):
         shelf = Shelf() if shelf is None else shelf
         shelf.keep(job.path, loaded)
         subject, found = _meeting_subject(document, job, shelf)
     else:
         validation = (shelf.validation(job.path) if shelf is not None and shelved else None) or validate(document)
+        approval: Approval | None = None
+        changes: tuple[Change, ...] = ()
+        if job.selection.enabled(CHANGED_SINCE_DECISION, ignored):
+            shelf = Shelf() if shelf is None else shelf
+            looked = (History() if history is None else history).look(job.path, job.config.root, document, shelf)
+            note = looked.note(job.path)
+            notes = (note,) if note is not None else ()
+            approval = looked.approval
+            if approval is not None and approval.data is not document.data:
+                changes = compare(approval.data, document.data)
         subject = Subject(
             document=document,
             case=validation.case,
@@ -153,6 +175,8 @@ def examine(job: Job, shelf: Shelf | None = None) -> Inspection:
             config=job.config.config,
             file=job.path,
             configured_root=job.config.root,
+            approval=approval,
+            changes=changes,
         )
         found = validation.problems
     problems = [*document.problems, *found]
@@ -160,12 +184,14 @@ def examine(job: Job, shelf: Shelf | None = None) -> Inspection:
         if rule.applies_to(subject):
             for problem in rule.check(subject):
                 problems.append(CodedProblem(rule.code, problem))
-    result = _result(job, problems, loaded.text, document, ignored)
+    result = _result(job, problems, loaded.text, document, ignored)._replace(notes=notes)
     if subject.agenda:
         from .agenda import cases_to_lint
 
         result = result._replace(cases=cases_to_lint(subject.agenda))
-    return Inspection(result, subject.case, subject.meeting, subject.agenda, is_meeting(document.data))
+    return Inspection(
+        result, subject.case, subject.meeting, subject.agenda, is_meeting(document.data), subject.approval, subject.changes
+    )
 
 
 def _meeting_subject(document: Document, job: Job, shelf: Shelf) -> tuple[Subject, tuple[CodedProblem, ...]]:
@@ -220,26 +246,41 @@ PARALLEL_THRESHOLD: Final = 200
 CHUNK: Final = 128
 
 
+# A worker's history: what the run read before the pool started, then its own reading.
+_worker_history = History()
+
+
+def _start_worker(history: History) -> None:
+    global _worker_history
+    _worker_history = history
+
+
 def _lint_chunk(jobs: list[Job]) -> list[FileResult]:
     shelf = Shelf()
-    return [lint_file(job, shelf) for job in jobs]
+    return [lint_file(job, shelf, _worker_history) for job in jobs]
 
 
-def lint_all(jobs: Iterable[Job], shelf: Shelf | None = None) -> Iterator[FileResult]:
+def lint_all(jobs: Iterable[Job], shelf: Shelf | None = None, history: History | None = None) -> Iterator[FileResult]:
     """Results in the order of `jobs`, as they come; large runs use every core.
 
     Jobs are read as they are needed and at most a few chunks per worker are in
     flight, so memory does not grow with the number of files. A run in this process
-    reads through `shelf`; each worker has its own.
+    reads through `shelf` and `history`; each worker has its own shelf, and the history
+    read here before it started (of the repositories of the first jobs), so that a
+    repository's history is read once, not once per worker.
     """
     pending = iter(jobs)
     first = list(islice(pending, PARALLEL_THRESHOLD))
     workers = os.cpu_count() or 1
+    shelf = Shelf() if shelf is None else shelf
+    history = History() if history is None else history
     if len(first) < PARALLEL_THRESHOLD or workers < 2:
-        shelf = Shelf() if shelf is None else shelf
         for job in first:
-            yield lint_file(job, shelf)
+            yield lint_file(job, shelf, history)
         return
+    for job in first:
+        if job.selection.enabled(CHANGED_SINCE_DECISION, job.selection.for_file(job.path)):
+            history.prepare(job.path, job.config.root, shelf)
     import gc
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -253,7 +294,7 @@ def lint_all(jobs: Iterable[Job], shelf: Shelf | None = None) -> Iterator[FileRe
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunks = iter(lambda: list(islice(pending, CHUNK)), [])
     in_flight: deque[Future[list[FileResult]]] = deque()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(history,)) as pool:
         for chunk in chain([first[i : i + CHUNK] for i in range(0, len(first), CHUNK)], chunks):
             in_flight.append(pool.submit(_lint_chunk, chunk))
             if len(in_flight) > 4 * workers:
@@ -273,27 +314,28 @@ def lint_run(
     agendas of their meetings that they did not name (each once, in agenda order)."""
     files = collect(paths, missing)
     shelf = Shelf()
+    history = History()
     agenda = _AgendaCases()
-    for result in lint_all(plan(files, resolver, select, ignore), shelf):
+    for result in lint_all(plan(files, resolver, select, ignore), shelf, history):
         yield result
         agenda.add(result)
     for job in plan(agenda.not_in(files.includes), resolver, select, ignore):
-        yield lint_file(job, shelf)
+        yield lint_file(job, shelf, history)
 
 
 def examine_run(
-    files: Iterable[str], given: Callable[[str], bool], resolver: ConfigResolver, shelf: Shelf
+    files: Iterable[str], given: Callable[[str], bool], resolver: ConfigResolver, shelf: Shelf, history: History
 ) -> Iterator[tuple[Job, Inspection, bool]]:
     """(job, inspection, whether it is one of `files`) of each of `files` in order, then of
     each case on their meetings' agendas that is not `given`; in this process, for those
     (render) who go on with the cases and meetings."""
     agenda = _AgendaCases()
     for job in plan(files, resolver, None, []):
-        inspection = examine(job, shelf)
+        inspection = examine(job, shelf, history)
         agenda.add(inspection.result)
         yield job, inspection, True
     for job in plan(agenda.not_in(given), resolver, None, []):
-        yield job, examine(job, shelf), False
+        yield job, examine(job, shelf, history), False
 
 
 class _AgendaCases:

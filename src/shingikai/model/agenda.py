@@ -6,7 +6,7 @@ the rules can name it in a run that reads no meeting.
 import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ..loading.document import DataPath
 from . import vocabulary as v
@@ -69,6 +69,21 @@ class Decided(NamedTuple):
     label: str
     decision: str
     day: datetime.date
+    # The meeting file, as it was found, and the item's list and place in it.
+    meeting: str
+    agenda_key: str
+    index: int
 
     def meeting_title(self, council: str) -> str:
         return meeting_title(self.fiscal_year, self.number, council)
+
+
+class Approval(NamedTuple):
+    """What the council approved: its latest decision on a case, the commit that recorded
+    it, and the case file's data as it was in that commit."""
+
+    decided: Decided
+    commit: str
+    # The commit's date, ISO 8601 with the committer's offset.
+    date: str
+    data: dict[str, Any]

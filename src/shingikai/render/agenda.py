@@ -43,6 +43,8 @@ class AgendaRow:
     departments: str
     bases: tuple[str, ...]
     result: ResultView | None = None
+    # The notice of a decided case that has changed since (its sheet's).
+    changed: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +125,7 @@ def build_agenda(
                     departments=sheet.departments if sheet is not None else "",
                     bases=sheet.chosen_bases if sheet is not None else (),
                     result=result,
+                    changed=sheet.changed if sheet is not None else None,
                 )
             )
         if rows:

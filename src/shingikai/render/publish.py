@@ -37,15 +37,17 @@ from ..errors import Blocked, InputError, RenderError, os_reason
 from ..files import write_whole
 from ..findings import Severity
 from ..lint.config import ConfigResolver, LoadedConfig
+from ..lint.history import History
 from ..lint.pipeline import examine_run
 from ..lint.shelf import Shelf
 from ..model.case import Case
-from ..model.agenda import AgendaCase, Found, agenda_label
+from ..model.agenda import AgendaCase, Approval, Found, agenda_label
+from ..model.changes import Change
 from ..model.meeting import Meeting
 from ..reporters.base import plain_line
 from ..repository import repository_root
 from .agenda import AgendaSheet, build_agenda, meeting_entry
-from .sheet import Link, MeetingMark, Sheet, build_index, build_sheet
+from .sheet import Link, MeetingMark, Sheet, build_index, build_sheet, changed_notice
 from .templates import Renderer
 
 INDEX_STEM: Final = "index"
@@ -127,10 +129,19 @@ class Publishable:
     config: LoadedConfig
     case: Case
     findings: tuple[str, ...] = ()
+    # A decided case's latest decision, and what changed since (the notice on a meeting's pages).
+    approval: Approval | None = None
+    changes: tuple[Change, ...] = ()
 
     @property
     def root(self) -> Path:
         return repository_root(str(self.path.resolve().parent), self.config.root)
+
+    @property
+    def changed(self) -> str | None:
+        if self.approval is None or not self.changes:
+            return None
+        return changed_notice(self.approval, self.changes, self.config.config.council)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,12 +185,18 @@ def admit(
     unreadable = blocked = False
     # Whether a meeting is among what blocks the render, for the closing message.
     meeting_blocked = False
-    for job, inspection, listed in examine_run(files, given, resolver, shelf):
+    told: set[str] = set()
+    for job, inspection, listed in examine_run(files, given, resolver, shelf, History()):
         result = inspection.result
         if result.error is not None:
             notify(result.error)
             unreadable = True
             continue
+        # As lint says them: why a case's W504 (and so its notice) was skipped, once each.
+        for note in result.notes:
+            if not note.verbose and note.message not in told:
+                told.add(note.message)
+                notify(note.message)
         lines = tuple(plain_line(finding) for finding in result.findings)
         for line in lines:
             notify(line)
@@ -199,7 +216,7 @@ def admit(
             admitted.meetings.append(PublishableMeeting(Path(job.path), job.config, inspection.meeting, inspection.agenda, banner))
         else:
             assert inspection.case is not None
-            case = Publishable(Path(job.path), job.config, inspection.case, banner)
+            case = Publishable(Path(job.path), job.config, inspection.case, banner, inspection.approval, inspection.changes)
             admitted.by_file[os.path.realpath(job.path)] = case
             if listed:
                 admitted.cases.append(case)
@@ -309,6 +326,8 @@ def _meeting_order(meeting: PublishableMeeting) -> tuple[datetime.date, int]:
 
 
 def _sheet(case: Publishable, link: Link, meeting: MeetingMark | None = None) -> Sheet:
+    """The sheet of `case`; on a meeting's pages (with `meeting`), with the notice of a change
+    since its decision."""
     return build_sheet(
         case.case,
         case.config.config,
@@ -317,6 +336,7 @@ def _sheet(case: Publishable, link: Link, meeting: MeetingMark | None = None) ->
         link=link,
         findings=case.findings,
         meeting=meeting,
+        changed=case.changed if meeting is not None else None,
     )
 
 

@@ -34,6 +34,8 @@ from ..model.case import (
     RecordItems,
     SecondaryUse,
 )
+from ..model.agenda import Approval
+from ..model.changes import Change
 from ..model.settings import Config
 from ..repository import attachment_target, is_regular_file
 
@@ -196,6 +198,8 @@ class Sheet:
     # Lint findings, shown as a banner: set only when the sheet is rendered with --force.
     findings: tuple[str, ...] = ()
     meeting: MeetingMark | None = None
+    # On a meeting's pages: the notice of a decided case that has changed since (W504).
+    changed: str | None = None
 
     @property
     def kind_label(self) -> str:
@@ -518,6 +522,7 @@ def build_sheet(
     link: Link,
     findings: Sequence[str] = (),
     meeting: MeetingMark | None = None,
+    changed: str | None = None,
 ) -> Sheet:
     """The sheet of `case`; `link` makes the links to its attachments' files."""
     departments = "・".join(case.departments)
@@ -543,6 +548,17 @@ def build_sheet(
         departments=departments,
         findings=tuple(findings),
         meeting=meeting,
+        changed=changed,
+    )
+
+
+def changed_notice(approval: Approval, changes: Sequence[Change], council: str) -> str:
+    """What a page says of a case that changed after the council decided on it."""
+    decided = approval.decided
+    labels = "、".join(dict.fromkeys(change.label for change in changes))
+    return (
+        f"この案件は、{decided.meeting_title(council)}の{decided.label}で「{decided.decision}」となった後に変わっています"
+        f"（{labels}）。審議会が決定したのは、変わる前の内容です。"
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Final
 
 from ..findings import Problem
 from ..model.agenda import AgendaCase, Found
@@ -373,3 +374,54 @@ def decided_before(subject: Subject) -> Iterator[Problem]:
             f"{_where(subject, entry)}は{latest.meeting_title(council)}の{latest.label}で"
             f"「{latest.decision}」となった案件です。変更して付し直すなら、変更後の内容を新しいケースファイルにしてください",
         )
+
+
+CHANGED_SINCE_DECISION: Final = "W504"
+
+
+@rule(CHANGED_SINCE_DECISION, "審議会の決定の後に変わった案件", needs="case file")
+def changed_since_decision(subject: Subject) -> Iterator[Problem]:
+    """
+    ## 何を検査するか
+    審議会が決定した案件（会議ファイルの `result.decision` が継続審議のほかの結果）のケースファイルが、
+    決定の後に内容の上で変わっていないか。決定した内容は、会議ファイルにその結果を初めて書いた
+    コミットでのケースファイルです（git の履歴から読みます）。いまのファイル（コミットする前の変更を含む）を
+    それとデータとして比べ、変わった最初のキーの位置に、会議、議題の番号と結果を示して一度だけ知らせます
+    （複数の会議で決定した案件は、最後の会議の決定と比べます）。コメント、引用符、キーの順序、文章の
+    折り返しや空白は変更ではなく、値の変更、項目・欄・資料の追加や削除は変更です。
+    会議ファイルは、ケースのリポジトリの最上位か一つ下のディレクトリにある `meetings/` の中のものを読みます
+    （`meetings/`、`cases/meetings/`）。git のリポジトリの外や git のない環境では検査しません
+    （`shingikai lint --verbose` が理由を示します）。何が変わったかは `shingikai changes` で表示します。
+
+    ## なぜ問題か
+    審議会が承認したのは、会議に付されたときのシートの内容です。その後に委託先へ渡す項目を一つ
+    増やしたり、提供先や安全対策の記載を書き換えたりしても、ファイルが黙って変わるだけで誰も気付きません。
+    変わった内容は審議会の決定の対象外で、そのまま実施すれば審議会に諮らずに実施したことになります。
+    変更するなら、変更後の内容を改めて審議会に付します。
+
+    ## 違反例
+    ```yaml
+    # 令和3年度第3回の審議会で「承認」となったときは items: [氏名, 住所, 電話番号, 財産]
+    external_provision:
+      items: [氏名, 住所, 口座情報, 財産]
+    ```
+
+    ## 修正例
+    ```yaml
+    # 決定したときの内容のまま（書き方が変わっても、内容が同じなら変更ではありません）
+    external_provision:
+      items: ["氏名", "住所", "電話番号", "財産"]
+    ```
+    """
+    approval = subject.approval
+    if approval is None or not subject.changes:
+        return
+    first, others = subject.changes[0], len(subject.changes) - 1
+    decided = approval.decided
+    more = f"（ほかに {others} 件）" if others else ""
+    yield Problem(
+        subject.at(*first.path),
+        f"{decided.meeting_title(subject.config.council)}の{decided.label}で「{decided.decision}」となった後に、"
+        f"{first.label}（{first.key}）が変わっています{more}。決定は変わる前の内容に対するものです。"
+        f"元に戻すか、変更後の内容を改めて審議会に付してください（`shingikai changes {subject.file}` で変更を表示します）",
+    )

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from ..findings import Problem, Severity, Span
 from ..loading.document import DataPath, Document
 from ..model.case import Case, is_blank
-from ..model.agenda import AgendaCase, Decided
+from ..model.agenda import AgendaCase, Approval, Decided
+from ..model.changes import Change
 from ..model.vocabulary import is_meeting
 from ..model.settings import Config
 from ..repository import repository_root
@@ -48,6 +49,10 @@ class Subject(NamedTuple):
     meeting: "Meeting | None" = None
     agenda: tuple[AgendaCase, ...] = ()
     decided: tuple[Decided, ...] = ()
+    # A decided case file: the council's latest decision on it, with the content then, and
+    # what has changed since (W504), when the history could tell.
+    approval: Approval | None = None
+    changes: tuple[Change, ...] = ()
 
     def repository_root(self) -> Path:
         """The case repository: the configuration's directory, else the git work tree,

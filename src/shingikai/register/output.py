@@ -1,0 +1,246 @@
+"""The register as files an office opens as they are, and as a table on the terminal.
+
+- csv: the long table, UTF-8 with a BOM (Excel on Windows reads anything else as
+  Shift_JIS), CRLF line ends, RFC 4180 quoting, the Japanese column names as header. A
+  cell that a spreadsheet would take for a formula (it begins with =, +, -, @, a tab or
+  a carriage return) is written after an apostrophe, so that opening the file runs
+  nothing.
+- xlsx: a sheet per view, the header row frozen and repeated on printed pages, an
+  autofilter over the whole table, each column as wide as its widest cell (a wide
+  character counts two; at most MAX_WIDTH), A4 landscape.
+- html: one self-contained page with the four views (templates/register.html.j2,
+  rendered in the sandbox, autoescaped, like the sheets).
+- json: the long table as an array of objects keyed by the column names.
+- table: on a terminal, a rich table of the long table (or of the view asked for);
+  elsewhere plain: a line per row, the cells separated by tabs, line breaks and tabs
+  in a cell written as spaces.
+
+Everything but the terminal's table is written to a temporary file first: to `-o` it
+then takes the place of the file, to stdout it is copied; a failure leaves nothing.
+"""
+
+import csv
+import io
+import json
+import re
+import shutil
+import sys
+import tempfile
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, BinaryIO, Final
+
+from ..errors import ShingikaiError, os_reason
+from ..files import whole_file
+from .views import LISTING, Cell, Register, View
+
+FORMATS: Final = ("table", "csv", "xlsx", "html", "json")
+# The format an output file's name says it is in.
+EXTENSIONS: Final = {".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".htm": "html", ".json": "json", ".txt": "table"}
+# The formats that hold every view; csv and json hold the long table.
+ALL_VIEWS: Final = ("xlsx", "html")
+
+# In Excel's unit (the width of a "0"): wide enough for about 30 kanji.
+MAX_WIDTH: Final = 60
+# A text cell holds at most this many characters in Excel.
+EXCEL_CELL_LIMIT: Final = 32767
+_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_SPACE: Final = re.compile(r"[\t\r\n]+")
+_WIDE: Final = frozenset("WFA")
+
+DESCRIPTIONS: Final = {
+    "一覧": "案件・区分・項目ごとに一行。年度、会議と議題、諮問・報告、件名、主管課、区分、項目、相手方、通知、会議の結果、ファイル。",
+    "相手方別": "相手方（収集先、提供元の組織、提供先、システム、結合する第三者の電子計算機）ごとに、案件と区分、受け取る・提供する項目。",
+    "項目別": "保有個人情報の項目（項目表の順、その他の項目はその後）ごとに、案件、区分と相手方。",
+    "運用状況": "年度ごとの案件の数: 諮問・報告別、区分別（本人外収集、目的外利用、外部提供、記録項目、結合）、会議の結果別。",
+}
+
+
+def write(
+    register: Register,
+    output_format: str,
+    output: Path | None,
+    *,
+    view: str | None,
+    heading: str,
+    scope: str,
+) -> None:
+    """Write the register in `output_format` to the file `output`, or to stdout."""
+    if output_format == "table" and output is None and sys.stdout.isatty():
+        _rich_table(register.view(view or LISTING))
+        return
+    writer = _writer(register, output_format, view=view, heading=heading, scope=scope)
+    if output is None:
+        with tempfile.TemporaryFile() as temporary:
+            writer(temporary)
+            temporary.seek(0)
+            sys.stdout.flush()
+            shutil.copyfileobj(temporary, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with whole_file(output, replace=True) as stream:
+            writer(stream)
+    except IsADirectoryError as error:
+        raise ShingikaiError(f"出力先 {output} はディレクトリです。台帳のファイル名を指定してください") from error
+    except OSError as error:
+        raise ShingikaiError(f"{output} に書き出せません（{os_reason(error)}）") from error
+
+
+def _writer(register: Register, output_format: str, *, view: str | None, heading: str, scope: str) -> Callable[[BinaryIO], None]:
+    if output_format == "csv":
+        return lambda stream: _csv(register.view(LISTING), stream)
+    if output_format == "json":
+        return lambda stream: _json(register.view(LISTING), stream)
+    if output_format == "xlsx":
+        return lambda stream: _xlsx(register.views(), stream)
+    if output_format == "html":
+        return lambda stream: _html(register, stream, heading=heading, scope=scope)
+    return lambda stream: _plain(register.view(view or LISTING), stream)
+
+
+def _text(stream: BinaryIO, write: Callable[[IO[str]], None]) -> None:
+    text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+    write(text)
+    text.flush()
+    text.detach()
+
+
+def _csv(view: View, stream: BinaryIO) -> None:
+    def write(text: IO[str]) -> None:
+        text.write("\ufeff")
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow(view.columns)
+        writer.writerows(map(_inert, row) for row in view.rows())
+
+    _text(stream, write)
+
+
+def _inert(cell: Cell) -> Cell:
+    """A cell that a spreadsheet reads as the text it is, never as a formula."""
+    return f"'{cell}" if isinstance(cell, str) and cell.startswith(_FORMULA_START) else cell
+
+
+def _json(view: View, stream: BinaryIO) -> None:
+    def write(text: IO[str]) -> None:
+        separator = "[\n"
+        for row in view.rows():
+            text.write(separator + json.dumps(dict(zip(view.columns, row)), ensure_ascii=False))
+            separator = ",\n"
+        text.write("[]\n" if separator == "[\n" else "\n]\n")
+
+    _text(stream, write)
+
+
+def _plain(view: View, stream: BinaryIO) -> None:
+    def write(text: IO[str]) -> None:
+        for row in (view.columns, *view.rows()):
+            text.write("\t".join(_PLAIN_SPACE.sub(" ", str(cell)) for cell in row) + "\n")
+
+    _text(stream, write)
+
+
+def _rich_table(view: View) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=view.name, highlight=False)
+    for index, column in enumerate(view.columns):
+        table.add_column(column, justify="right" if index >= view.labels else "left")
+    for row in view.rows():
+        # Text, not str: a title with [brackets] is never read as rich's markup.
+        table.add_row(*(Text(str(cell)) for cell in row))
+    Console(highlight=False).print(table)
+
+
+def _html(register: Register, stream: BinaryIO, *, heading: str, scope: str) -> None:
+    from ..render.templates import Renderer
+
+    forced = ""
+    if register.forced:
+        forced = "「検査エラー」の列に「あり」とある行は、検査エラーのあるファイルから --force で載せたものです。"
+    page = {
+        "heading": heading,
+        "scope": scope,
+        "forced": forced,
+        "views": register.views(),
+        "descriptions": DESCRIPTIONS,
+        "empty": "該当する行はありません。",
+    }
+
+    def write(text: IO[str]) -> None:
+        for part in Renderer("html", None).stream("register.html.j2", page=page):
+            text.write(part)
+
+    _text(stream, write)
+
+
+def display_width(text: str) -> int:
+    """How many columns `text` takes in a Japanese font: wide and ambiguous characters two."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(character) in _WIDE else 1 for character in text)
+
+
+def fitted_widths(columns: Iterable[str], rows: Iterable[Iterable[Cell]]) -> list[int]:
+    """Each column's width: its widest line (the header's too) and a margin, at most MAX_WIDTH."""
+    widths = [display_width(column) for column in columns]
+    for row in rows:
+        for index, cell in enumerate(row):
+            text = str(cell)
+            # A text cannot be wider than twice its length: most cells need no count.
+            if 2 * len(text) > widths[index] and widths[index] < MAX_WIDTH:
+                widths[index] = max(widths[index], *(display_width(line) for line in text.split("\n")))
+    return [min(width + 2, MAX_WIDTH) for width in widths]
+
+
+def _xlsx(views: Iterable[View], stream: BinaryIO) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for view in views:
+        sheet: Any = workbook.create_sheet(view.name)
+        for index, width in enumerate(fitted_widths(view.columns, view.rows()), start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "A2"
+        sheet.print_title_rows = "1:1"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+
+        def text_cell(value: str) -> Any:
+            # A string cell, whatever it begins with (openpyxl takes "=…" for a formula),
+            # without the control characters the format cannot hold, within Excel's limit.
+            cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("\ufffd", value[:EXCEL_CELL_LIMIT]))
+            cell.data_type = "s"
+            return cell
+
+        def cells(row: Iterable[Cell]) -> Iterator[Any]:
+            for cell in row:
+                if cell == "":
+                    yield None
+                elif isinstance(cell, str) and (cell[0] == "=" or len(cell) > EXCEL_CELL_LIMIT or ILLEGAL_CHARACTERS_RE.search(cell)):
+                    yield text_cell(cell)
+                else:
+                    yield cell
+
+        header = []
+        for column in view.columns:
+            cell = WriteOnlyCell(sheet, column)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        count = 0
+        for row in view.rows():
+            sheet.append(cells(row))
+            count += 1
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(view.columns))}{count + 1}"
+    workbook.save(stream)

@@ -28,6 +28,7 @@ import sys
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Final
 
@@ -45,7 +46,7 @@ ALL_VIEWS: Final = ("xlsx", "html")
 MAX_WIDTH: Final = 60
 # A text cell holds at most this many characters in Excel.
 EXCEL_CELL_LIMIT: Final = 32767
-_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START: Final = frozenset("=+-@\t\r")
 _PLAIN_SPACE: Final = re.compile(r"[\t\r\n]+")
 _WIDE: Final = frozenset("WFA")
 
@@ -113,14 +114,17 @@ def _csv(view: View, stream: BinaryIO) -> None:
         text.write("\ufeff")
         writer = csv.writer(text, lineterminator="\r\n")
         writer.writerow(view.columns)
-        writer.writerows(map(_inert, row) for row in view.rows())
+        writer.writerows(map(_inert, view.rows()))  # type: ignore[arg-type]
 
     _text(stream, write)
 
 
-def _inert(cell: Cell) -> Cell:
-    """A cell that a spreadsheet reads as the text it is, never as a formula."""
-    return f"'{cell}" if isinstance(cell, str) and cell.startswith(_FORMULA_START) else cell
+def _inert(row: tuple[str, ...]) -> tuple[str, ...]:
+    """The long table's cells as a spreadsheet reads them: the text they are, never a formula."""
+    for cell in row:
+        if cell[:1] in _FORMULA_START:
+            return tuple(f"'{cell}" if cell[:1] in _FORMULA_START else cell for cell in row)
+    return row
 
 
 def _json(view: View, stream: BinaryIO) -> None:
@@ -136,7 +140,7 @@ def _json(view: View, stream: BinaryIO) -> None:
 
 def _plain(view: View, stream: BinaryIO) -> None:
     def write(text: IO[str]) -> None:
-        for row in (view.columns, *view.rows()):
+        for row in chain([view.columns], view.rows()):
             text.write("\t".join(_PLAIN_SPACE.sub(" ", str(cell)) for cell in row) + "\n")
 
     _text(stream, write)
@@ -172,8 +176,10 @@ def _html(register: Register, stream: BinaryIO, *, heading: str, scope: str) -> 
     }
 
     def write(text: IO[str]) -> None:
-        for part in Renderer("html", None).stream("register.html.j2", page=page):
-            text.write(part)
+        parts = Renderer("html", None).stream("register.html.j2", page=page)
+        # The template yields every cell in pieces: written a few thousand at a time.
+        for pieces in iter(lambda: list(islice(parts, 4096)), []):
+            text.write("".join(pieces))
 
     _text(stream, write)
 

@@ -10,7 +10,7 @@ all is never counted.
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..findings import Severity
@@ -54,13 +54,14 @@ def read_entry(job: Job, shelf: Shelf) -> Entry:
 
 
 def _record(job: Job, case: Case) -> CaseRecord:
-    real = os.path.realpath(job.path)
-    root = repository_root(os.path.dirname(os.path.abspath(job.path)), job.config.root)
-    try:
-        file = Path(real).relative_to(root).as_posix()
-    except ValueError:
-        # Through a link from outside the repository: the path as given.
-        file = Path(job.path).as_posix()
+    directory, name = os.path.split(job.path)
+    real_directory = _real_directory(directory)
+    # A file's real path through its directory's, resolved once: one lstat per file.
+    real = os.path.realpath(job.path) if os.path.islink(job.path) else os.path.join(real_directory, name)
+    root = str(repository_root(real_directory, job.config.root))
+    inside = real.startswith(root + os.sep)
+    # Through a link from outside the repository: the path as given.
+    file = (real[len(root) + 1 :] if inside else job.path).replace(os.sep, "/")
     start = period_start(case.period)
     return CaseRecord(
         key=real,
@@ -71,6 +72,11 @@ def _record(job: Job, case: Case) -> CaseRecord:
         period_year=None if start is None else start.fiscal_year,
         rows=case_rows(case),
     )
+
+
+@lru_cache(maxsize=256)
+def _real_directory(directory: str) -> str:
+    return os.path.realpath(directory or os.curdir)
 
 
 def _places(meeting: "Meeting", agenda: tuple[AgendaCase, ...], council: str) -> tuple[Place, ...]:
@@ -85,7 +91,7 @@ def _places(meeting: "Meeting", agenda: tuple[AgendaCase, ...], council: str) ->
             Place(
                 key=str(entry.target),
                 year=fiscal_year_of(meeting.fiscal_year),
-                day="" if day is None else day.isoformat(),
+                day=None if day is None else day.isoformat(),
                 number=meeting.number,
                 list_order=_LIST_ORDER[agenda_list.key],
                 index=index,
@@ -161,5 +167,5 @@ def gather(
             else:
                 assert entry.places is not None
                 tally.place(entry.places, bool(errors))
-    store.place(tally.places.values())
+    store.finish(tally.places.values())
     return tally

@@ -57,8 +57,11 @@ class Register:
         """How many cases the register holds."""
         return self._store.count(self._year)
 
-    def rows(self, order: Order = Order.LISTING) -> Iterator[Row]:
-        return self._store.rows(order, self._year)
+    def rows(self, order: Order | None = None) -> Iterator[Row]:
+        """The long table in its order, or in `order`."""
+        if order is None:
+            return self._store.rows(self._year)
+        return self._store.rows_by(order, self._year)
 
     def view(self, name: str) -> View:
         forced = self.forced

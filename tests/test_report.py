@@ -644,3 +644,17 @@ def test_xlsx_is_not_written_to_a_terminal_but_to_a_pipe(repository: Path) -> No
     piped = subprocess.run([str(SHINGIKAI), "report", "cases/", "--format", "xlsx"], cwd=repository, capture_output=True)
     assert piped.returncode == 0
     assert openpyxl.load_workbook(io.BytesIO(piped.stdout)).sheetnames == ["一覧", "相手方別", "項目別", "運用状況"]
+
+
+def test_the_readme_of_init_names_the_register_with_a_command_that_runs(tmp_path: Path) -> None:
+    root = tmp_path / "審議会案件"
+    assert run("init", root).code == 0
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    [command] = [line for line in readme.splitlines() if line.startswith("shingikai report ")]
+    assert command == "shingikai report cases/ meetings/ -o build/register.xlsx"
+    for path in SEEDS:
+        (root / "cases" / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (root / "meetings" / "r3-3.yaml").write_text(R3_3, encoding="utf-8")
+    result = subprocess.run(["bash", "-c", command], cwd=root, capture_output=True, text=True, env={**os.environ, "PATH": f"{SHINGIKAI.parent}{os.pathsep}{os.environ['PATH']}"})
+    assert result.returncode == 0, result.stderr
+    assert openpyxl.load_workbook(root / "build" / "register.xlsx").sheetnames == ["一覧", "相手方別", "項目別", "運用状況"]

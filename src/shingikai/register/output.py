@@ -34,7 +34,7 @@ from typing import IO, Any, BinaryIO, Final
 
 from ..errors import ShingikaiError, os_reason
 from ..files import whole_file
-from .views import LISTING, Cell, Register, View
+from .views import DESCRIPTIONS, LISTING, Cell, Register, View
 
 FORMATS: Final = ("table", "csv", "xlsx", "html", "json")
 # The format an output file's name says it is in.
@@ -49,13 +49,9 @@ EXCEL_CELL_LIMIT: Final = 32767
 _FORMULA_START: Final = frozenset("=+-@\t\r")
 _PLAIN_SPACE: Final = re.compile(r"[\t\r\n]+")
 _WIDE: Final = frozenset("WFA")
+# The control characters that XML 1.0, and so an xlsx, cannot hold (openpyxl refuses them).
+_ILLEGAL_IN_XLSX: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
-DESCRIPTIONS: Final = {
-    "一覧": "案件・区分・項目ごとに一行。年度、会議と議題、諮問・報告、件名、主管課、区分、項目、相手方、通知、会議の結果、ファイル。",
-    "相手方別": "相手方（収集先、提供元の組織、提供先、システム、結合する第三者の電子計算機）ごとに、案件と区分、受け取る・提供する項目。",
-    "項目別": "保有個人情報の項目（項目表の順、その他の項目はその後）ごとに、案件、区分と相手方。",
-    "運用状況": "年度ごとの案件の数: 諮問・報告別、区分別（本人外収集、目的外利用、外部提供、記録項目、結合）、会議の結果別。",
-}
 
 
 def write(
@@ -205,48 +201,45 @@ def fitted_widths(columns: Iterable[str], rows: Iterable[Iterable[Cell]]) -> lis
 
 def _xlsx(views: Iterable[View], stream: BinaryIO) -> None:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
     for view in views:
         sheet: Any = workbook.create_sheet(view.name)
+        # What a write-only sheet writes before its rows: widths, panes, page setup.
         for index, width in enumerate(fitted_widths(view.columns, view.rows()), start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "A2"
         sheet.print_title_rows = "1:1"
         sheet.page_setup.orientation = "landscape"
         sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-
-        def text_cell(value: str) -> Any:
-            # A string cell, whatever it begins with (openpyxl takes "=…" for a formula),
-            # without the control characters the format cannot hold, within Excel's limit.
-            cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("\ufffd", value[:EXCEL_CELL_LIMIT]))
-            cell.data_type = "s"
-            return cell
-
-        def cells(row: Iterable[Cell]) -> Iterator[Any]:
-            for cell in row:
-                if cell == "":
-                    yield None
-                elif isinstance(cell, str) and (cell[0] == "=" or len(cell) > EXCEL_CELL_LIMIT or ILLEGAL_CHARACTERS_RE.search(cell)):
-                    yield text_cell(cell)
-                else:
-                    yield cell
-
-        header = []
-        for column in view.columns:
-            cell = WriteOnlyCell(sheet, column)
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
+        sheet.append([_xlsx_cell(sheet, column, Font(bold=True)) for column in view.columns])
         count = 0
         for row in view.rows():
-            sheet.append(cells(row))
+            sheet.append([_xlsx_value(sheet, cell) for cell in row])
             count += 1
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(view.columns))}{count + 1}"
     workbook.save(stream)
+
+
+def _xlsx_value(sheet: Any, value: Cell) -> Any:
+    """What a cell of the sheet holds: nothing for an empty text, a number as a number."""
+    if value == "":
+        return None
+    if isinstance(value, str) and (value[0] == "=" or len(value) > EXCEL_CELL_LIMIT or _ILLEGAL_IN_XLSX.search(value)):
+        return _xlsx_cell(sheet, value)
+    return value
+
+
+def _xlsx_cell(sheet: Any, text: str, font: Any = None) -> Any:
+    """A text cell, whatever it begins with (openpyxl takes "=…" for a formula), without
+    the control characters the format cannot hold, within Excel's limit."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, _ILLEGAL_IN_XLSX.sub("\ufffd", text[:EXCEL_CELL_LIMIT]))
+    cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    return cell

@@ -32,6 +32,13 @@ BY_COUNTERPART: Final = "相手方別"
 BY_ITEM: Final = "項目別"
 OPERATIONS: Final = "運用状況"
 VIEW_NAMES: Final = (LISTING, BY_COUNTERPART, BY_ITEM, OPERATIONS)
+# What each view shows, in a sentence (the html page prints it under the view's heading).
+DESCRIPTIONS: Final = {
+    "一覧": "案件・区分・項目ごとに一行。年度、会議と議題、諮問・報告、件名、主管課、区分、項目、相手方、通知、会議の結果、ファイル。",
+    "相手方別": "相手方（収集先、提供元の組織、提供先、システム、結合する第三者の電子計算機）ごとに、案件と区分、受け取る・提供する項目。",
+    "項目別": "保有個人情報の項目（項目表の順、その他の項目はその後）ごとに、案件、区分と相手方。",
+    "運用状況": "年度ごとの案件の数: 諮問・報告別、区分別（本人外収集、目的外利用、外部提供、記録項目、結合）、会議の結果別。",
+}
 
 Cell = str | int
 

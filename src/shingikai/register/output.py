@@ -124,10 +124,13 @@ def _inert(row: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _json(view: View, stream: BinaryIO) -> None:
+    # One encoder for every row: json.dumps with an option makes one a call.
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+
     def write(text: IO[str]) -> None:
         separator = "[\n"
         for row in view.rows():
-            text.write(separator + json.dumps(dict(zip(view.columns, row)), ensure_ascii=False))
+            text.write(separator + encode(dict(zip(view.columns, row))))
             separator = ",\n"
         text.write("[]\n" if separator == "[\n" else "\n]\n")
 

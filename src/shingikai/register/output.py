@@ -42,6 +42,11 @@ EXTENSIONS: Final = {".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".htm": "h
 # The formats that hold every view; csv and json hold the long table.
 ALL_VIEWS: Final = ("xlsx", "html")
 
+HTML_WIDTHS: Final = {
+    "年度": "5.5em", "会議": "8em", "議題": "6.5em", "諮問・報告": "3em", "主管課": "7em", "区分": "6.5em",
+    "項目": "5.5em", "通知": "4.5em", "会議の結果": "5em", "ファイル": "9em", "項目の分類": "5.5em",
+    "検査エラー": "3.5em", "分類": "6em", "内訳": "8em",
+}
 # In Excel's unit (the width of a "0"): wide enough for about 30 kanji.
 MAX_WIDTH: Final = 60
 # A text cell holds at most this many characters in Excel.
@@ -171,6 +176,9 @@ def _html(register: Register, stream: BinaryIO, *, heading: str, scope: str) -> 
         "forced": forced,
         "views": register.views(),
         "descriptions": DESCRIPTIONS,
+        # Widths for the columns of short values (on one line) and of a few middling ones;
+        # the titles and the other parties take the rest.
+        "widths": HTML_WIDTHS,
         "empty": "該当する行はありません。",
     }
 

@@ -515,7 +515,8 @@ def report(
     from ..register.store import Store
     from ..register.views import Register
 
-    inferred = None if output is None else EXTENSIONS.get(output.suffix.lower())
+    suffix = "" if output is None else output.suffix
+    inferred = None if output is None else EXTENSIONS.get(suffix.lower())
     if output is not None and output_format is None and inferred is None:
         raise UsageProblem(
             ctx.command_path,
@@ -524,7 +525,7 @@ def report(
     if output_format is not None and inferred is not None and output_format != inferred:
         raise UsageProblem(
             ctx.command_path,
-            f"--format {output_format} と出力先 {output} の拡張子（{output.suffix}、{inferred}）が食い違っています。"  # type: ignore[union-attr]
+            f"--format {output_format} と出力先 {output} の拡張子（{suffix}、{inferred}）が食い違っています。"
             "どちらかを直すか、--format を省いて拡張子に任せてください",
         )
     chosen = output_format or inferred or "table"

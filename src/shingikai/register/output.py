@@ -42,6 +42,8 @@ EXTENSIONS: Final = {".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".htm": "h
 # The formats that hold every view; csv and json hold the long table.
 ALL_VIEWS: Final = ("xlsx", "html")
 
+# The html's column widths: the short values on one line, a few middling ones; the
+# titles and the other parties share the rest of the page.
 HTML_WIDTHS: Final = {
     "年度": "5.5em", "会議": "8em", "議題": "6.5em", "諮問・報告": "3em", "主管課": "7em", "区分": "6.5em",
     "項目": "5.5em", "通知": "4.5em", "会議の結果": "5em", "ファイル": "9em", "項目の分類": "5.5em",
@@ -56,7 +58,6 @@ _PLAIN_SPACE: Final = re.compile(r"[\t\r\n]+")
 _WIDE: Final = frozenset("WFA")
 # The control characters that XML 1.0, and so an xlsx, cannot hold (openpyxl refuses them).
 _ILLEGAL_IN_XLSX: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
 
 
 def write(
@@ -74,9 +75,13 @@ def write(
         return
     writer = _writer(register, output_format, view=view, heading=heading, scope=scope)
     if output is None:
-        with tempfile.TemporaryFile() as temporary:
-            writer(temporary)
+        with _temporary_file() as temporary:
+            try:
+                writer(temporary)
+            except OSError as error:
+                raise ShingikaiError(f"台帳を一時ファイルに書けません（{os_reason(error)}）") from error
             temporary.seek(0)
+            # A reader gone from the pipe is the CLI's to tell (BrokenPipeError), not ours.
             sys.stdout.flush()
             shutil.copyfileobj(temporary, sys.stdout.buffer)
             sys.stdout.buffer.flush()
@@ -89,6 +94,13 @@ def write(
         raise ShingikaiError(f"出力先 {output} はディレクトリです。台帳のファイル名を指定してください") from error
     except OSError as error:
         raise ShingikaiError(f"{output} に書き出せません（{os_reason(error)}）") from error
+
+
+def _temporary_file() -> BinaryIO:
+    try:
+        return tempfile.TemporaryFile()
+    except OSError as error:
+        raise ShingikaiError(f"台帳の一時ファイルを作れません（{os_reason(error)}）") from error
 
 
 def _writer(register: Register, output_format: str, *, view: str | None, heading: str, scope: str) -> Callable[[BinaryIO], None]:
@@ -104,10 +116,13 @@ def _writer(register: Register, output_format: str, *, view: str | None, heading
 
 
 def _text(stream: BinaryIO, write: Callable[[IO[str]], None]) -> None:
+    """`write` text to the binary `stream` as UTF-8, line ends as written."""
     text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
-    write(text)
-    text.flush()
-    text.detach()
+    try:
+        write(text)
+    finally:
+        # The stream stays its owner's to close: the wrapper lets go of it (and flushes).
+        text.detach()
 
 
 def _csv(view: View, stream: BinaryIO) -> None:
@@ -176,8 +191,6 @@ def _html(register: Register, stream: BinaryIO, *, heading: str, scope: str) -> 
         "forced": forced,
         "views": register.views(),
         "descriptions": DESCRIPTIONS,
-        # Widths for the columns of short values (on one line) and of a few middling ones;
-        # the titles and the other parties take the rest.
         "widths": HTML_WIDTHS,
         "empty": "該当する行はありません。",
     }

@@ -21,7 +21,6 @@ then takes the place of the file, to stdout it is copied; a failure leaves nothi
 
 import csv
 import io
-import json
 import re
 import shutil
 import sys
@@ -29,6 +28,7 @@ import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Final
 
@@ -144,13 +144,20 @@ def _inert(row: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _json(view: View, stream: BinaryIO) -> None:
-    # One encoder for every row: json.dumps with an option makes one a call.
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    keys = [encode_basestring(column) + ": " for column in view.columns]
 
     def write(text: IO[str]) -> None:
         separator = "[\n"
+        # The rows of one case share most of their cells (the same objects): each cell is
+        # encoded when it differs from the one above it.
+        above: tuple[Cell, ...] = ()
+        encoded = [""] * len(keys)
         for row in view.rows():
-            text.write(separator + encode(dict(zip(view.columns, row))))
+            for index, cell in enumerate(row):
+                if index >= len(above) or cell is not above[index]:
+                    encoded[index] = keys[index] + encode_basestring(str(cell))
+            above = row
+            text.write(separator + "{" + ", ".join(encoded) + "}")
             separator = ",\n"
         text.write("[]\n" if separator == "[\n" else "\n]\n")
 

@@ -19,7 +19,6 @@ Everything but the terminal's table is written to a temporary file first: to `-o
 then takes the place of the file, to stdout it is copied; a failure leaves nothing.
 """
 
-import csv
 import io
 import re
 import shutil
@@ -54,6 +53,7 @@ MAX_WIDTH: Final = 60
 # A text cell holds at most this many characters in Excel.
 EXCEL_CELL_LIMIT: Final = 32767
 _FORMULA_START: Final = frozenset("=+-@\t\r")
+_CSV_SPECIAL: Final = re.compile('[",\r\n]')
 _PLAIN_SPACE: Final = re.compile(r"[\t\r\n]+")
 _WIDE: Final = frozenset("WFA")
 # The control characters that XML 1.0, and so an xlsx, cannot hold (openpyxl refuses them).
@@ -127,20 +127,29 @@ def _text(stream: BinaryIO, write: Callable[[IO[str]], None]) -> None:
 
 def _csv(view: View, stream: BinaryIO) -> None:
     def write(text: IO[str]) -> None:
-        text.write("\ufeff")
-        writer = csv.writer(text, lineterminator="\r\n")
-        writer.writerow(view.columns)
-        writer.writerows(map(_inert, view.rows()))  # type: ignore[arg-type]
+        text.write("\ufeff" + ",".join(map(_csv_field, view.columns)) + "\r\n")
+        # The rows of one case share most of their cells (the same objects): each cell is
+        # quoted when it differs from the one above it (the csv module would quote each).
+        above: tuple[Cell, ...] = ()
+        fields = [""] * len(view.columns)
+        for row in view.rows():
+            for index, cell in enumerate(row):
+                if index >= len(above) or cell is not above[index]:
+                    fields[index] = _csv_field(str(cell))
+            above = row
+            text.write(",".join(fields) + "\r\n")
 
     _text(stream, write)
 
 
-def _inert(row: tuple[str, ...]) -> tuple[str, ...]:
-    """The long table's cells as a spreadsheet reads them: the text they are, never a formula."""
-    for cell in row:
-        if cell[:1] in _FORMULA_START:
-            return tuple(f"'{cell}" if cell[:1] in _FORMULA_START else cell for cell in row)
-    return row
+def _csv_field(cell: str) -> str:
+    """A field as RFC 4180 writes it (quoted, its quotes doubled, when it holds a quote, a
+    comma or a line break), read by a spreadsheet as the text it is, never as a formula."""
+    if cell[:1] in _FORMULA_START:
+        cell = "'" + cell
+    if _CSV_SPECIAL.search(cell):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
 
 
 def _json(view: View, stream: BinaryIO) -> None:

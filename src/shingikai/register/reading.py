@@ -23,7 +23,7 @@ from ..model.eras import fiscal_year_of, period_start
 from ..model.vocabulary import AGENDA_LISTS
 from ..reporters.base import plain_line
 from ..repository import repository_root
-from .store import CaseRecord, Place, Store
+from .store import CaseRecord, Place, Store, pack
 from .table import LIST_SEPARATOR, case_rows
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def _record(job: Job, case: Case) -> CaseRecord:
         title=case.title,
         departments=LIST_SEPARATOR.join(case.departments),
         period_year=None if start is None else start.fiscal_year,
-        rows=case_rows(case),
+        rows=pack(case_rows(case)),
     )
 
 

@@ -77,7 +77,13 @@ class CaseRecord(NamedTuple):
     departments: str
     # The fiscal year of the first date of its `period`, if that date has a year.
     period_year: int | None
-    rows: tuple[CaseRow, ...]
+    # Its rows as `pack` packs them: made where the case was linted, stored as they come.
+    rows: bytes
+
+
+def pack(rows: Iterable[CaseRow]) -> bytes:
+    """A case's rows as its record in the store holds them."""
+    return marshal.dumps([tuple(row) for row in rows])
 
 
 class Place(NamedTuple):
@@ -130,11 +136,10 @@ class Store:
         self._db.close()
 
     def add(self, case: CaseRecord, *, flagged: bool) -> None:
-        rows = marshal.dumps([tuple(row) for row in case.rows])
         try:
             self._db.execute(
                 "INSERT INTO cases (key, file, kind, title, departments, period_year, flagged, rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (case.key, case.file, case.kind, case.title, case.departments, case.period_year, flagged, rows),
+                (case.key, case.file, case.kind, case.title, case.departments, case.period_year, flagged, case.rows),
             )
         except sqlite3.Error as error:
             raise storage_failed(error) from error

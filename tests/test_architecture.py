@@ -33,6 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("shingikai.lint",),
     ("shingikai.reporters",),
     ("shingikai.render",),
+    ("shingikai.register",),
     ("shingikai.scaffold",),
     ("shingikai.cli", "shingikai.__main__"),
 )

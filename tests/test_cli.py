@@ -15,7 +15,7 @@ def test_no_command_shows_the_commands_and_exits_2():
     assert result.code == 2
     assert result.stdout.startswith("使い方: shingikai [オプション] <コマンド> ...\n")
     assert "\nコマンド:\n  lint     ケースファイルと会議ファイルを検査します（会議ファイルは議題の案件とともに）\n  rules    検査のコードの一覧" in result.stdout
-    for command in ("lint", "rules", "schema", "new", "init", "render", "changes"):
+    for command in ("lint", "rules", "schema", "new", "init", "render", "changes", "report"):
         assert f"\n  {command} " in result.stdout
     assert result.stdout == run("--help").stdout
 
@@ -34,7 +34,7 @@ def test_help_of_a_command_is_japanese_and_aligned_by_display_width():
         assert english not in result.stdout
 
 
-@pytest.mark.parametrize("command", ["lint", "rules", "schema", "new", "init", "render", "changes"])
+@pytest.mark.parametrize("command", ["lint", "rules", "schema", "new", "init", "render", "changes", "report"])
 def test_every_command_has_japanese_help(command):
     result = run(command, "-h")
     assert result.code == 0
@@ -53,7 +53,7 @@ def test_version():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("lnt", "cases"), "コマンド「lnt」はありません（選択肢: lint, rules, schema, new, init, render, changes）。「lint」の誤りではありませんか。`shingikai --help` で使い方を表示します"),
+        (("lnt", "cases"), "コマンド「lnt」はありません（選択肢: lint, rules, schema, new, init, render, changes, report）。「lint」の誤りではありませんか。`shingikai --help` で使い方を表示します"),
         (("--hlp",), "オプション --hlp はありません（--help の誤りではありませんか）。`shingikai --help` で使い方を表示します"),
         (("lint",), "パスを指定してください。`shingikai lint --help` で使い方を表示します"),
         (("new", "--basis", "外部提供"), "--kind を指定してください。`shingikai new --help` で使い方を表示します"),
@@ -102,7 +102,8 @@ def test_shell_completion_offers_commands_and_choices():
         assert result.code == 0, result.stderr
         return result.lines()
 
-    assert complete("shingikai re", 1) == ["render"]
+    assert complete("shingikai re", 1) == ["render", "report"]
+    assert complete("shingikai report --view ", 3) == ["一覧", "相手方別", "項目別", "運用状況"]
     assert complete("shingikai lint --format ", 3) == ["text", "json", "github", "sarif"]
     assert complete("shingikai new --kind ", 3) == ["諮問", "報告"]
 

@@ -210,7 +210,7 @@ def _refused_then_passed(repository: Path, shell: dict[str, str]) -> None:
 def test_following_the_readme_of_init_the_hook_checks_commits_from_a_fresh_shell(tmp_path: Path) -> None:
     shell = _fresh_shell(tmp_path)
     repository = _initialised(tmp_path / "審議会案件", shell)
-    set_up, add_a_case, record_a_meeting = re.findall(
+    set_up, add_a_case, record_a_meeting, make_the_register = re.findall(
         r"```sh\n(.*?)```", (repository / "README.md").read_text(encoding="utf-8"), re.DOTALL
     )
 
@@ -247,6 +247,20 @@ def test_following_the_readme_of_init_the_hook_checks_commits_from_a_fresh_shell
     )
     assert recorded.returncode == 1, recorded.stdout + recorded.stderr
     assert "meetings/会議名.yaml:4:1: E201 年度（fiscal_year）が空です" in recorded.stdout.splitlines()
+    # The register of what is there: the committed case; the two new files, still blank, left out.
+    register = subprocess.run(
+        ["sh", "-e", "-c", ". .venv/bin/activate\n" + make_the_register],
+        cwd=repository,
+        env=shell,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert register.returncode == 1, register.stdout + register.stderr
+    assert register.stderr.splitlines()[-2:] == [
+        "shingikai: 検査エラーのあるケース 1 件と会議 1 件を台帳に載せていません。エラーを直すか、--force で載せます（その行の「検査エラー」の列に「あり」と付きます）",
+        "shingikai: build/register.xlsx に台帳（案件 1 件）を書き出しました",
+    ]
 
 
 @pytest.mark.parametrize("where", [".venv/bin/shingikai", ".venv/Scripts/shingikai.exe", "PATH"])

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_whole(target: Path, content: str | bytes, *, replace: bool) -> None:
@@ -14,11 +17,20 @@ def write_whole(target: Path, content: str | bytes, *, replace: bool) -> None:
     is left alone and FileExistsError raised (a hard link never overwrites). Other
     failures raise OSError; the temporary file is removed in every case.
     """
+    with whole_file(target, replace=replace) as stream:
+        stream.write(content.encode("utf-8") if isinstance(content, str) else content)
+
+
+@contextmanager
+def whole_file(target: Path, *, replace: bool) -> Iterator[BinaryIO]:
+    """`write_whole` for content written a part at a time (a register of many cases): what
+    the block writes to the stream becomes `target` when the block ends, and only if it
+    ends without an exception."""
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
     try:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(descriptor, "wb") as stream:
-            stream.write(content.encode("utf-8") if isinstance(content, str) else content)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         if replace:

@@ -496,6 +496,135 @@ def changes(
     return EXIT_OK
 
 
+def _report_formats() -> Sequence[str]:
+    from ..register.output import FORMATS
+
+    return FORMATS
+
+
+def _view_names() -> Sequence[str]:
+    from ..register.views import VIEW_NAMES
+
+    return VIEW_NAMES
+
+
+@command
+def report(
+    ctx: typer.Context,
+    paths: Paths,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="ファイル",
+            help="出力先のファイル（省略すると標準出力）。拡張子 .csv / .xlsx / .html / .json / .txt が形式を決めます",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="形式",
+            callback=_choice(_report_formats),
+            autocompletion=_report_formats,
+            help="出力形式: table, csv, xlsx, html, json（既定: 出力先のファイルの拡張子から、なければ table）",
+            show_default=False,
+        ),
+    ] = None,
+    year: Annotated[
+        str | None,
+        typer.Option("--year", metavar="年度", help="その年度（4月から翌年3月）の案件だけを載せます（例: 令和4年度）", show_default=False),
+    ] = None,
+    view: Annotated[
+        str | None,
+        typer.Option(
+            "--view",
+            metavar="ビュー",
+            callback=_choice(_view_names),
+            autocompletion=_view_names,
+            help="table で表示するビュー: 一覧, 相手方別, 項目別, 運用状況（既定: 一覧）",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="検査エラーのあるファイルも載せ、その行の「検査エラー」の列に「あり」と付けます")
+    ] = False,
+    config: ConfigFile = None,
+) -> int:
+    """ケースファイルと会議ファイルを検査し、案件の台帳（案件・区分・項目ごとの一覧と、相手方別・項目別・運用状況）を表、CSV、Excel、HTML、JSON で出力します。終了コード: 0 すべてを載せた、1 検査エラーのあるファイルを載せなかった、2 使い方や読み込みの問題（何も出力しません）。"""
+    from ..lint.config import ConfigResolver
+    from ..model.eras import fiscal_year_label, fiscal_year_of
+    from ..register.output import ALL_VIEWS, EXTENSIONS, write
+    from ..register.reading import gather
+    from ..register.store import Store
+    from ..register.views import Register
+
+    suffix = "" if output is None else output.suffix
+    inferred = None if output is None else EXTENSIONS.get(suffix.lower())
+    if output is not None and output_format is None and inferred is None:
+        raise UsageProblem(
+            ctx.command_path,
+            f"出力先 {output} の拡張子から形式がわかりません（{'、'.join(EXTENSIONS)} のどれか）。--format で形式を指定してください",
+        )
+    if output_format is not None and inferred is not None and output_format != inferred:
+        raise UsageProblem(
+            ctx.command_path,
+            f"--format {output_format} と出力先 {output} の拡張子（{suffix}、{inferred}）が食い違っています。"
+            "どちらかを直すか、--format を省いて拡張子に任せてください",
+        )
+    chosen = output_format or inferred or "table"
+    if view is not None and chosen != "table":
+        raise UsageProblem(
+            ctx.command_path, f"--view は table の形式でだけ使えます（{chosen} には" + ("すべてのビューが入ります）" if chosen in ALL_VIEWS else "一覧が入ります）")
+        )
+    if chosen == "xlsx" and output is None and sys.stdout.isatty():
+        raise UsageProblem(ctx.command_path, "xlsx は端末には出力できません。-o で出力先のファイルを指定してください（例: -o register.xlsx）")
+    fiscal_year = None
+    if year is not None:
+        fiscal_year = fiscal_year_of(year)
+        if fiscal_year is None:
+            raise UsageProblem(ctx.command_path, f"--year の「{year}」は年度として読めません。令和4年度 のように和暦の年度で指定してください")
+    resolver = ConfigResolver(config)
+    missing: list[str] = []
+
+    def tell_missing(message: str) -> None:
+        missing.append(message)
+        _warn(message)
+
+    store = Store()
+    try:
+        tally = gather(paths, resolver, store, force=force, notify=lambda line: sys.stderr.write(line + "\n"), missing=tell_missing)
+        if missing:
+            return EXIT_USAGE
+        if tally.unreadable:
+            _fail("読み込めないファイルがあるため、台帳を出力しませんでした")
+        if not tally.files:
+            _fail("台帳にする YAML ファイル（*.yaml / *.yml）が見つかりません")
+        register = Register(store, year=fiscal_year, forced=force)
+        council = resolver.loaded()[0].config.council
+        cases = register.count()
+        scope = f"{'すべての年度' if fiscal_year is None else fiscal_year_label(fiscal_year)}、案件 {cases} 件"
+        write(register, chosen, output, view=view, heading=f"{council} 付議案件の台帳", scope=scope)
+    finally:
+        store.close()
+    left_out = [f"{what} {count} 件" for what, count in (("ケース", tally.left_out_cases), ("会議", tally.left_out_meetings)) if count]
+    if left_out:
+        _warn(
+            f"検査エラーのある{'と'.join(left_out)}を台帳に載せていません。"
+            "エラーを直すか、--force で載せます（その行の「検査エラー」の列に「あり」と付きます）"
+        )
+    if tally.unusable:
+        _warn(f"ケースや会議として読み取れないファイル {tally.unusable} 件を台帳に載せていません")
+    if tally.flagged:
+        _warn(f"検査エラーのあるファイル {tally.flagged} 件を載せ、その行の「検査エラー」の列に「あり」と付けました")
+    if output is not None:
+        _warn(f"{output} に台帳（案件 {cases} 件）を書き出しました")
+    return EXIT_OK if tally.complete else EXIT_FINDINGS
+
+
 # --- Shell completion: Typer's own options, their help and their messages in Japanese.
 
 _SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")

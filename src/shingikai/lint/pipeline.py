@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple, TypeVar
 
 from ..errors import CodedProblem
 from ..findings import Finding, Note
@@ -255,13 +255,26 @@ def _start_worker(history: History) -> None:
     _worker_history = history
 
 
-def _lint_chunk(jobs: list[Job]) -> list[FileResult]:
+# What a run makes of each file: its FileResult (`lint_file`), or, for those (report) who
+# go on with the cases, the result and what they need of the case, made in the process
+# that linted it so that the models never cross between processes.
+Read = TypeVar("Read")
+
+
+def _read_chunk(read: Callable[[Job, Shelf, History], Read], jobs: list[Job]) -> list[Read]:
     shelf = Shelf()
-    return [lint_file(job, shelf, _worker_history) for job in jobs]
+    return [read(job, shelf, _worker_history) for job in jobs]
 
 
-def lint_all(jobs: Iterable[Job], shelf: Shelf | None = None, history: History | None = None) -> Iterator[FileResult]:
-    """Results in the order of `jobs`, as they come; large runs use every core.
+def lint_all(
+    jobs: Iterable[Job],
+    shelf: Shelf | None = None,
+    history: History | None = None,
+    read: Callable[[Job, Shelf, History], Read] = lint_file,  # type: ignore[assignment]
+) -> Iterator[Read]:
+    """What `read` makes of each job (by default its lint result), in the order of
+    `jobs`, as they come; large runs use every core (`read` is then a module's function,
+    which the workers find by name).
 
     Jobs are read as they are needed and at most a few chunks per worker are in
     flight, so memory does not grow with the number of files. A run in this process
@@ -276,7 +289,7 @@ def lint_all(jobs: Iterable[Job], shelf: Shelf | None = None, history: History |
     history = History() if history is None else history
     if len(first) < PARALLEL_THRESHOLD or workers < 2:
         for job in first:
-            yield lint_file(job, shelf, history)
+            yield read(job, shelf, history)
         return
     for job in first:
         if job.selection.enabled(CHANGED_SINCE_DECISION, job.selection.for_file(job.path)):
@@ -293,10 +306,10 @@ def lint_all(jobs: Iterable[Job], shelf: Shelf | None = None, history: History |
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunks = iter(lambda: list(islice(pending, CHUNK)), [])
-    in_flight: deque[Future[list[FileResult]]] = deque()
+    in_flight: deque[Future[list[Read]]] = deque()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(history,)) as pool:
         for chunk in chain([first[i : i + CHUNK] for i in range(0, len(first), CHUNK)], chunks):
-            in_flight.append(pool.submit(_lint_chunk, chunk))
+            in_flight.append(pool.submit(_read_chunk, read, chunk))
             if len(in_flight) > 4 * workers:
                 yield from in_flight.popleft().result()
         while in_flight:
@@ -312,15 +325,29 @@ def lint_run(
 ) -> Iterator[FileResult]:
     """The results of the files `paths` name, in their order, then of the cases on the
     agendas of their meetings that they did not name (each once, in agenda order)."""
+    return read_run(paths, resolver, select, ignore, missing, lint_file, lambda result: result)
+
+
+def read_run(
+    paths: Iterable[str],
+    resolver: ConfigResolver,
+    select: Sequence[str] | None,
+    ignore: Sequence[str],
+    missing: Callable[[str], None],
+    read: Callable[[Job, Shelf, History], Read],
+    result_of: Callable[[Read], FileResult],
+) -> Iterator[Read]:
+    """`lint_run` with `read` in place of `lint_file` (see `Read`); `result_of` gives the
+    lint result of what `read` made."""
     files = collect(paths, missing)
     shelf = Shelf()
     history = History()
     agenda = _AgendaCases()
-    for result in lint_all(plan(files, resolver, select, ignore), shelf, history):
-        yield result
-        agenda.add(result)
+    for done in lint_all(plan(files, resolver, select, ignore), shelf, history, read):
+        yield done
+        agenda.add(result_of(done))
     for job in plan(agenda.not_in(files.includes), resolver, select, ignore):
-        yield lint_file(job, shelf, history)
+        yield read(job, shelf, history)
 
 
 def examine_run(

@@ -354,6 +354,14 @@ class Start(NamedTuple):
     last: date
     precision: Precision
 
+    @property
+    def fiscal_year(self) -> int:
+        """The fiscal year (April to March, by the Gregorian year it begins in) of this
+        start's first day: 令和4年 alone begins on 1 January 2022, in 令和3年度."""
+        if self.precision is Precision.FISCAL_YEAR or self.month >= 4:
+            return self.year
+        return self.year - 1
+
     def compare(self, other: date) -> int:
         """-1, 0 or 1 as this start is before, within or after the day `other`, at this
         start's own precision (a month is all its days, a fiscal year April to March)."""
@@ -368,3 +376,27 @@ def period_start(text: str) -> Start | None:
             return None
         return Start(reading.first, reading.last, reading.precision)
     return None
+
+
+def fiscal_year_of(text: str) -> int | None:
+    """The Gregorian year in which the fiscal year `text` (令和3年度, 令和３年度, 平成元年度)
+    begins (2021); None when `text` is not one era fiscal year, or one its era never had."""
+    found = _DATES.fullmatch(text.strip())
+    if found is None or not (found["era"] and found["fiscal"]) or found["weekday"]:
+        return None
+    era, year = ERAS[found["era"]], _number(found["year"])
+    if _check_year(era, year, fiscal=True):
+        return None
+    return era.first.year + year - 1
+
+
+def fiscal_year_label(year: int) -> str:
+    """令和3年度 for the fiscal year beginning in April 2021. A fiscal year is named in the
+    era its calendar year ends in: April 2019 to March 2020 is 令和元年度, not 平成31年度."""
+    begun = [era for era in ERAS.values() if era.first.year <= year]
+    if not begun:
+        # Before 明治 (a period of 明治元年1月 begins in the fiscal year 1867): no era to name it.
+        return f"{year}年度"
+    era = max(begun, key=lambda era: era.first)
+    number = year - era.first.year + 1
+    return f"{era.name}{'元' if number == 1 else number}年度"

@@ -23,7 +23,8 @@ have any, with `{% call %}` (whose output is not a printed value).
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
 
@@ -132,19 +133,32 @@ class Renderer:
     def agenda(self, page: AgendaPage) -> str:
         return self._render(f"meeting.{self.format}.j2", meeting=page)
 
+    def stream(self, name: str, **context: Any) -> Iterator[str]:
+        """The template `name` rendered a part at a time, for a page too long to hold (the
+        register of every case); a template's error is raised as it is reached."""
+        with _template_errors(name):
+            yield from self._environment.get_template(name).generate(**context)
+
     def _render(self, name: str, **context: Any) -> str:
-        try:
+        with _template_errors(name):
             return self._environment.get_template(name).render(**context)
-        except jinja2.TemplateNotFound as error:
-            raise RenderError(f"テンプレート {error.name} が見つかりません") from error
-        except jinja2.TemplateSyntaxError as error:
-            where = f"{error.filename or error.name}:{error.lineno}"
-            raise RenderError(f"テンプレート {where} の書き方が正しくありません（{error.message}）") from error
-        except jinja2.TemplateError as error:
-            detail = error.message
-            if isinstance(error, jinja2.UndefinedError):
-                detail = f"ない値を使っています: {detail}"
-            raise RenderError(f"テンプレート {name} を出力できません（{_template_line(error)}{detail}）") from error
 
     def file_name(self, stem: str) -> str:
         return f"{stem}.{self.format}"
+
+
+@contextmanager
+def _template_errors(name: str) -> Iterator[None]:
+    """Jinja's errors in rendering the template `name` as a Japanese RenderError."""
+    try:
+        yield
+    except jinja2.TemplateNotFound as error:
+        raise RenderError(f"テンプレート {error.name} が見つかりません") from error
+    except jinja2.TemplateSyntaxError as error:
+        where = f"{error.filename or error.name}:{error.lineno}"
+        raise RenderError(f"テンプレート {where} の書き方が正しくありません（{error.message}）") from error
+    except jinja2.TemplateError as error:
+        detail = error.message
+        if isinstance(error, jinja2.UndefinedError):
+            detail = f"ない値を使っています: {detail}"
+        raise RenderError(f"テンプレート {name} を出力できません（{_template_line(error)}{detail}）") from error

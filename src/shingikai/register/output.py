@@ -1,0 +1,285 @@
+"""The register as files an office opens as they are, and as a table on the terminal.
+
+- csv: the long table, UTF-8 with a BOM (Excel on Windows reads anything else as
+  Shift_JIS), CRLF line ends, RFC 4180 quoting, the Japanese column names as header. A
+  cell that a spreadsheet would take for a formula (it begins with =, +, -, @, a tab or
+  a carriage return) is written after an apostrophe, so that opening the file runs
+  nothing.
+- xlsx: a sheet per view, the header row frozen and repeated on printed pages, an
+  autofilter over the whole table, each column as wide as its widest cell (a wide
+  character counts two; at most MAX_WIDTH), A4 landscape.
+- html: one self-contained page with the four views (templates/register.html.j2,
+  rendered in the sandbox, autoescaped, like the sheets).
+- json: the long table as an array of objects keyed by the column names.
+- table: on a terminal, a rich table of the long table (or of the view asked for);
+  elsewhere plain: a line per row, the cells separated by tabs, line breaks and tabs
+  in a cell written as spaces.
+
+Everything but the terminal's table is written to a temporary file first: to `-o` it
+then takes the place of the file, to stdout it is copied; a failure leaves nothing.
+"""
+
+import io
+import re
+import shutil
+import sys
+import tempfile
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, islice
+from json.encoder import encode_basestring
+from pathlib import Path
+from typing import IO, Any, BinaryIO, Final
+
+from ..errors import ShingikaiError, os_reason
+from ..files import whole_file
+from .views import DESCRIPTIONS, LISTING, Cell, Register, View
+
+FORMATS: Final = ("table", "csv", "xlsx", "html", "json")
+# The format an output file's name says it is in.
+EXTENSIONS: Final = {".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".htm": "html", ".json": "json", ".txt": "table"}
+# The formats that hold every view; csv and json hold the long table.
+ALL_VIEWS: Final = ("xlsx", "html")
+
+# The html's column widths: the short values on one line, a few middling ones; the
+# titles and the other parties share the rest of the page.
+HTML_WIDTHS: Final = {
+    "年度": "5.5em", "会議": "8em", "議題": "6.5em", "諮問・報告": "3em", "主管課": "7em", "区分": "6.5em",
+    "項目": "5.5em", "通知": "4.5em", "会議の結果": "5em", "ファイル": "9em", "項目の分類": "5.5em",
+    "検査エラー": "3.5em", "分類": "6em", "内訳": "8em",
+}
+# In Excel's unit (the width of a "0"): wide enough for about 30 kanji.
+MAX_WIDTH: Final = 60
+# A text cell holds at most this many characters in Excel.
+EXCEL_CELL_LIMIT: Final = 32767
+_FORMULA_START: Final = frozenset("=+-@\t\r")
+_CSV_SPECIAL: Final = re.compile('[",\r\n]')
+_PLAIN_SPACE: Final = re.compile(r"[\t\r\n]+")
+_WIDE: Final = frozenset("WFA")
+# The control characters that XML 1.0, and so an xlsx, cannot hold (openpyxl refuses them).
+_ILLEGAL_IN_XLSX: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def write(
+    register: Register,
+    output_format: str,
+    output: Path | None,
+    *,
+    view: str | None,
+    heading: str,
+    scope: str,
+) -> None:
+    """Write the register in `output_format` to the file `output`, or to stdout."""
+    if output_format == "table" and output is None and sys.stdout.isatty():
+        _rich_table(register.view(view or LISTING))
+        return
+    writer = _writer(register, output_format, view=view, heading=heading, scope=scope)
+    if output is None:
+        with _temporary_file() as temporary:
+            try:
+                writer(temporary)
+            except OSError as error:
+                raise ShingikaiError(f"台帳を一時ファイルに書けません（{os_reason(error)}）") from error
+            temporary.seek(0)
+            # A reader gone from the pipe is the CLI's to tell (BrokenPipeError), not ours.
+            sys.stdout.flush()
+            shutil.copyfileobj(temporary, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with whole_file(output, replace=True) as stream:
+            writer(stream)
+    except IsADirectoryError as error:
+        raise ShingikaiError(f"出力先 {output} はディレクトリです。台帳のファイル名を指定してください") from error
+    except OSError as error:
+        raise ShingikaiError(f"{output} に書き出せません（{os_reason(error)}）") from error
+
+
+def _temporary_file() -> BinaryIO:
+    try:
+        return tempfile.TemporaryFile()
+    except OSError as error:
+        raise ShingikaiError(f"台帳の一時ファイルを作れません（{os_reason(error)}）") from error
+
+
+def _writer(register: Register, output_format: str, *, view: str | None, heading: str, scope: str) -> Callable[[BinaryIO], None]:
+    if output_format == "csv":
+        return lambda stream: _csv(register.view(LISTING), stream)
+    if output_format == "json":
+        return lambda stream: _json(register.view(LISTING), stream)
+    if output_format == "xlsx":
+        return lambda stream: _xlsx(register.views(), stream)
+    if output_format == "html":
+        return lambda stream: _html(register, stream, heading=heading, scope=scope)
+    return lambda stream: _plain(register.view(view or LISTING), stream)
+
+
+def _text(stream: BinaryIO, write: Callable[[IO[str]], None]) -> None:
+    """`write` text to the binary `stream` as UTF-8, line ends as written."""
+    text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
+    try:
+        write(text)
+    finally:
+        # The stream stays its owner's to close: the wrapper lets go of it (and flushes).
+        text.detach()
+
+
+def _csv(view: View, stream: BinaryIO) -> None:
+    def write(text: IO[str]) -> None:
+        text.write("\ufeff" + ",".join(map(_csv_field, view.columns)) + "\r\n")
+        # The rows of one case share most of their cells (the same objects): each cell is
+        # quoted when it differs from the one above it (the csv module would quote each).
+        above: tuple[Cell, ...] = ()
+        fields = [""] * len(view.columns)
+        for row in view.rows():
+            for index, cell in enumerate(row):
+                if index >= len(above) or cell is not above[index]:
+                    fields[index] = _csv_field(str(cell))
+            above = row
+            text.write(",".join(fields) + "\r\n")
+
+    _text(stream, write)
+
+
+def _csv_field(cell: str) -> str:
+    """A field as RFC 4180 writes it (quoted, its quotes doubled, when it holds a quote, a
+    comma or a line break), read by a spreadsheet as the text it is, never as a formula."""
+    if cell[:1] in _FORMULA_START:
+        cell = "'" + cell
+    if _CSV_SPECIAL.search(cell):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def _json(view: View, stream: BinaryIO) -> None:
+    keys = [encode_basestring(column) + ": " for column in view.columns]
+
+    def write(text: IO[str]) -> None:
+        separator = "[\n"
+        # The rows of one case share most of their cells (the same objects): each cell is
+        # encoded when it differs from the one above it.
+        above: tuple[Cell, ...] = ()
+        encoded = [""] * len(keys)
+        for row in view.rows():
+            for index, cell in enumerate(row):
+                if index >= len(above) or cell is not above[index]:
+                    encoded[index] = keys[index] + encode_basestring(str(cell))
+            above = row
+            text.write(separator + "{" + ", ".join(encoded) + "}")
+            separator = ",\n"
+        text.write("[]\n" if separator == "[\n" else "\n]\n")
+
+    _text(stream, write)
+
+
+def _plain(view: View, stream: BinaryIO) -> None:
+    def write(text: IO[str]) -> None:
+        for row in chain([view.columns], view.rows()):
+            text.write("\t".join(_PLAIN_SPACE.sub(" ", str(cell)) for cell in row) + "\n")
+
+    _text(stream, write)
+
+
+def _rich_table(view: View) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=view.name, highlight=False)
+    for index, column in enumerate(view.columns):
+        table.add_column(column, justify="right" if index >= view.labels else "left")
+    for row in view.rows():
+        # Text, not str: a title with [brackets] is never read as rich's markup.
+        table.add_row(*(Text(str(cell)) for cell in row))
+    Console(highlight=False).print(table)
+
+
+def _html(register: Register, stream: BinaryIO, *, heading: str, scope: str) -> None:
+    from ..render.templates import Renderer
+
+    forced = ""
+    if register.forced:
+        forced = "「検査エラー」の列に「あり」とある行は、検査エラーのあるファイルから --force で載せたものです。"
+    page = {
+        "heading": heading,
+        "scope": scope,
+        "forced": forced,
+        "views": register.views(),
+        "descriptions": DESCRIPTIONS,
+        "widths": HTML_WIDTHS,
+        "empty": "該当する行はありません。",
+    }
+
+    def write(text: IO[str]) -> None:
+        parts = Renderer("html", None).stream("register.html.j2", page=page)
+        # The template yields every cell in pieces: written a few thousand at a time.
+        for pieces in iter(lambda: list(islice(parts, 4096)), []):
+            text.write("".join(pieces))
+
+    _text(stream, write)
+
+
+def display_width(text: str) -> int:
+    """How many columns `text` takes in a Japanese font: wide and ambiguous characters two."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(character) in _WIDE else 1 for character in text)
+
+
+def fitted_widths(columns: Iterable[str], rows: Iterable[Iterable[Cell]]) -> list[int]:
+    """Each column's width: its widest line (the header's too) and a margin, at most MAX_WIDTH."""
+    widths = [display_width(column) for column in columns]
+    for row in rows:
+        for index, cell in enumerate(row):
+            text = str(cell)
+            # A text cannot be wider than twice its length: most cells need no count.
+            if 2 * len(text) > widths[index] and widths[index] < MAX_WIDTH:
+                widths[index] = max(widths[index], *(display_width(line) for line in text.split("\n")))
+    return [min(width + 2, MAX_WIDTH) for width in widths]
+
+
+def _xlsx(views: Iterable[View], stream: BinaryIO) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    workbook = Workbook(write_only=True)
+    for view in views:
+        sheet: Any = workbook.create_sheet(view.name)
+        # What a write-only sheet writes before its rows: widths, panes, page setup.
+        for index, width in enumerate(fitted_widths(view.columns, view.rows()), start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "A2"
+        sheet.print_title_rows = "1:1"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        sheet.append([_xlsx_cell(sheet, column, Font(bold=True)) for column in view.columns])
+        count = 0
+        for row in view.rows():
+            sheet.append([_xlsx_value(sheet, cell) for cell in row])
+            count += 1
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(view.columns))}{count + 1}"
+    workbook.save(stream)
+
+
+def _xlsx_value(sheet: Any, value: Cell) -> Any:
+    """What a cell of the sheet holds: nothing for an empty text, a number as a number."""
+    if value == "":
+        return None
+    if isinstance(value, str) and (value[0] == "=" or len(value) > EXCEL_CELL_LIMIT or _ILLEGAL_IN_XLSX.search(value)):
+        return _xlsx_cell(sheet, value)
+    return value
+
+
+def _xlsx_cell(sheet: Any, text: str, font: Any = None) -> Any:
+    """A text cell, whatever it begins with (openpyxl takes "=…" for a formula), without
+    the control characters the format cannot hold, within Excel's limit."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, _ILLEGAL_IN_XLSX.sub("\ufffd", text[:EXCEL_CELL_LIMIT]))
+    cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    return cell

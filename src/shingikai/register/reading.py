@@ -1,0 +1,172 @@
+"""Reading a register: every file through lint's pipeline (its process pool for many files),
+each case's rows made where it was linted, the files with lint errors told and left out.
+
+A case with lint errors is not counted unless forced (then its rows are flagged); nor is
+a meeting with lint errors: its agenda places no case (with `force` it does, and flags
+the rows of the cases it places). A file that cannot be read as a case or a meeting at
+all is never counted.
+"""
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
+
+from ..findings import Severity
+from ..lint.config import ConfigResolver
+from ..lint.history import History
+from ..lint.pipeline import FileResult, Job, examine, read_run
+from ..lint.shelf import Shelf
+from ..model.agenda import AgendaCase, Found, agenda_label
+from ..model.case import Case
+from ..model.eras import fiscal_year_of, period_start
+from ..model.vocabulary import AGENDA_LISTS
+from ..reporters.base import plain_line
+from ..repository import repository_root
+from .store import CaseRecord, Place, Store, pack
+from .table import LIST_SEPARATOR, case_rows
+
+if TYPE_CHECKING:
+    from ..model.meeting import Meeting
+
+_LIST_ORDER = {agenda.key: order for order, agenda in enumerate(AGENDA_LISTS)}
+
+
+class Entry(NamedTuple):
+    """What a worker sends back of one file: its lint result, and the case's record or
+    the meeting's agenda, when the file validated as one."""
+
+    result: FileResult
+    case: CaseRecord | None = None
+    places: tuple[Place, ...] | None = None
+    meeting_file: bool = False
+
+
+def read_entry(job: Job, shelf: Shelf, history: History) -> Entry:
+    """Lint one file as `shingikai lint` does, and keep what the register needs of it."""
+    inspection = examine(job, shelf, history)
+    if inspection.case is not None:
+        return Entry(inspection.result, case=_record(job, inspection.case))
+    if inspection.meeting is not None:
+        places = _places(inspection.meeting, inspection.agenda, job.config.config.council)
+        return Entry(inspection.result, places=places, meeting_file=True)
+    return Entry(inspection.result, meeting_file=inspection.meeting_file)
+
+
+def _record(job: Job, case: Case) -> CaseRecord:
+    directory, name = os.path.split(job.path)
+    real_directory = _real_directory(directory)
+    # A file's real path through its directory's, resolved once: one lstat per file.
+    real = os.path.realpath(job.path) if os.path.islink(job.path) else os.path.join(real_directory, name)
+    root = str(repository_root(real_directory, job.config.root))
+    inside = real.startswith(root + os.sep)
+    # Through a link from outside the repository: the path as given.
+    file = (real[len(root) + 1 :] if inside else job.path).replace(os.sep, "/")
+    start = period_start(case.period)
+    return CaseRecord(
+        key=real,
+        file=file,
+        kind=case.kind,
+        title=case.title,
+        departments=LIST_SEPARATOR.join(case.departments),
+        period_year=None if start is None else start.fiscal_year,
+        rows=pack(case_rows(case)),
+    )
+
+
+@lru_cache(maxsize=256)
+def _real_directory(directory: str) -> str:
+    return os.path.realpath(directory or os.curdir)
+
+
+def _places(meeting: "Meeting", agenda: tuple[AgendaCase, ...], council: str) -> tuple[Place, ...]:
+    found = {(entry.agenda.key, entry.index): entry for entry in agenda if entry.found is Found.CASE}
+    day = meeting.day
+    places = []
+    for agenda_list, index, item in meeting.items():
+        entry = found.get((agenda_list.key, index))
+        if entry is None or entry.target is None:
+            continue
+        places.append(
+            Place(
+                key=str(entry.target),
+                year=fiscal_year_of(meeting.fiscal_year),
+                day=None if day is None else day.isoformat(),
+                number=meeting.number,
+                list_order=_LIST_ORDER[agenda_list.key],
+                index=index,
+                meeting=meeting.title(council),
+                agenda=agenda_label(agenda_list, index),
+                decision="" if item.result is None else item.result.decision,
+            )
+        )
+    return tuple(places)
+
+
+@dataclass
+class Tally:
+    """What a run counted and what it left out."""
+
+    store: Store
+    # The latest agenda item of each case, and whether its meeting has lint errors.
+    places: dict[str, tuple[Place, bool]] = field(default_factory=dict)
+    files: int = 0
+    flagged: int = 0
+    left_out_cases: int = 0
+    left_out_meetings: int = 0
+    unusable: int = 0
+    unreadable: int = 0
+
+    def place(self, places: Iterable[Place], flagged: bool) -> None:
+        for place in places:
+            kept = self.places.get(place.key)
+            if kept is None or place.when > kept[0].when:
+                self.places[place.key] = (place, flagged)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every file read is in the register."""
+        return not (self.left_out_cases or self.left_out_meetings or self.unusable)
+
+
+def gather(
+    paths: Iterable[str],
+    resolver: ConfigResolver,
+    store: Store,
+    *,
+    force: bool,
+    notify: Callable[[str], None],
+    missing: Callable[[str], None],
+) -> Tally:
+    """Read and lint every file `paths` name (and the cases on their meetings' agendas)
+    into `store`; tell each lint error, and each file left out, through `notify`."""
+    tally = Tally(store)
+    for entry in read_run(paths, resolver, None, [], missing, read_entry, lambda entry: entry.result):
+        tally.files += 1
+        result = entry.result
+        if result.error is not None:
+            notify(result.error)
+            tally.unreadable += 1
+            continue
+        errors = [finding for finding in result.findings if finding.severity is Severity.ERROR]
+        for finding in errors:
+            notify(plain_line(finding))
+        if entry.case is None and entry.places is None:
+            what = "会議" if entry.meeting_file else "ケース"
+            notify(f"{result.display}: {what}として読み取れないため、台帳に載せられません（--force でも載せられません）")
+            tally.unusable += 1
+        elif errors and not force:
+            if entry.case is not None:
+                tally.left_out_cases += 1
+            else:
+                tally.left_out_meetings += 1
+        else:
+            tally.flagged += bool(errors)
+            if entry.case is not None:
+                store.add(entry.case, flagged=bool(errors))
+            else:
+                assert entry.places is not None
+                tally.place(entry.places, bool(errors))
+    store.finish(tally.places.values())
+    return tally

@@ -358,9 +358,7 @@ class Start(NamedTuple):
     def fiscal_year(self) -> int:
         """The fiscal year (April to March, by the Gregorian year it begins in) of this
         start's first day: 令和4年 alone begins on 1 January 2022, in 令和3年度."""
-        if self.precision is Precision.FISCAL_YEAR or self.month >= 4:
-            return self.year
-        return self.year - 1
+        return self.first.year if self.first.month >= 4 else self.first.year - 1
 
     def compare(self, other: date) -> int:
         """-1, 0 or 1 as this start is before, within or after the day `other`, at this

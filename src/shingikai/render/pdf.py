@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import shutil
 import subprocess
+import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -104,7 +105,11 @@ def choose_font(configured: str, installed: Sequence[str]) -> str:
 def _weasyprint() -> Any:
     """WeasyPrint, or why it cannot run: it draws text with Pango, a system library."""
     try:
-        import weasyprint
+        # Without fonts it warns in English as it is imported; the font check says so in
+        # Japanese, and stops.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            import weasyprint
     except OSError as error:
         raise RenderError(f"PDF の出力に必要なライブラリ（Pango）が見つかりません。{INSTALL_PANGO}（{error}）") from error
     return weasyprint
@@ -206,7 +211,13 @@ def runs(weights: Sequence[int], count: int) -> list[range]:
 
 
 class AttachmentProblem(Exception):
-    """Why an attachment's file cannot be bound into a packet (a Japanese reason)."""
+    """Why an attachment's file cannot be bound into a packet: a Japanese reason, and what
+    to do about it."""
+
+    def __init__(self, reason: str, remedy: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.remedy = remedy
 
 
 @dataclass(frozen=True)
@@ -221,23 +232,23 @@ def read_attachment(path: Path) -> AttachmentPdf:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise AttachmentProblem("読み込めません") from error
+        raise AttachmentProblem("ファイルを読み込めません") from error
     if _PDF_HEADER not in data[:_HEADER_WINDOW]:
         raise AttachmentProblem("PDF ではありません")
     # A damaged file makes a PDF parser raise about anything: each is "cannot be read".
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise AttachmentProblem("暗号化されています（パスワードのない PDF にしてください）")
+            raise AttachmentProblem("暗号化されています", "パスワードを外した PDF にしてください")
         sizes = tuple(_shown_size(page) for page in reader.pages)
         for page in reader.pages:
             page.get_contents()
     except AttachmentProblem:
         raise
     except Exception as error:
-        raise AttachmentProblem("PDF として読めません（壊れています）") from error
+        raise AttachmentProblem("壊れていて PDF として読めません") from error
     if not sizes:
-        raise AttachmentProblem("ページがありません")
+        raise AttachmentProblem("ページが 1 枚もありません")
     return AttachmentPdf(reader, sizes)
 
 

@@ -87,22 +87,26 @@ class _Binder:
         target = attachment_file(attachment.file, source_file, root)
         if target is None:
             inside = attachment_target(attachment.file, source_file.resolve().parent, root.resolve()) is not None
-            reason = "ありません" if inside else "リポジトリの外を指しています"
-            return self._refuse(attachment, index, source_file, owner, reason)
+            problem = AttachmentProblem(
+                "ファイルがありません" if inside else "リポジトリの外のファイルです",
+                f"{source_file.parent} からの相対パスで書いてください" if inside else "リポジトリの中に置いてください",
+            )
+            return self._refuse(attachment, index, source_file, owner, problem)
         if target.suffix.lower() != PDF_SUFFIX:
             return Bound(attachment.title, owner, note="PDF でないため綴じていません")
         try:
             read = read_attachment(target)
         except AttachmentProblem as problem:
-            return self._refuse(attachment, index, source_file, owner, str(problem))
+            return self._refuse(attachment, index, source_file, owner, problem)
         key = _FIRST_ATTACHMENT_KEY + len(packet.sources)
         packet.sources[key] = PageSource(read.reader)
         return Bound(attachment.title, owner, pages=page_sizes(read.sizes), source=key)
 
-    def _refuse(self, attachment: Attachment, index: int, source_file: Path, owner: str, reason: str) -> Bound:
+    def _refuse(self, attachment: Attachment, index: int, source_file: Path, owner: str, problem: AttachmentProblem) -> Bound:
         where = _position(source_file, ("attachments", index, "file"))
-        self.problems.append(f"{where}: 資料「{attachment.title}」のファイル {attachment.file} は{reason}")
-        return Bound(attachment.title, owner, note=f"綴じていません: ファイルが{reason}")
+        remedy = f"。{problem.remedy}" if problem.remedy else ""
+        self.problems.append(f"{where}: 資料「{attachment.title}」（{attachment.file}）を綴じられません: {problem.reason}{remedy}")
+        return Bound(attachment.title, owner, note=f"綴じていません: {problem.reason}")
 
 
 def _position(path: Path, key: tuple[str, int, str]) -> str:

@@ -38,6 +38,7 @@ $(BENCH_TOOLS)/bin/check-jsonschema:
 
 bench: $(STAMP) $(BENCH_TOOLS)/bin/check-jsonschema
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/pdf.py
 
 # Regenerate the committed JSON Schemas from the models (a test fails while they differ).
 schema: $(STAMP)

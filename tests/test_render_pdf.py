@@ -173,21 +173,16 @@ def test_a_page_rasterized_is_not_blank(sheet: PdfReader, tmp_path: Path) -> Non
     assert 0.01 < dark / len(pixels) < 0.5
 
 
-def test_a_directory_of_cases_is_one_pdf_each(tmp_path: Path) -> None:
+def test_a_directory_is_one_pdf_a_case_and_a_packet_a_meeting(tmp_path: Path) -> None:
     result = run("render", CASES, "--format", "pdf", "-o", tmp_path / "out", timeout=300)
     assert result.code == 0, result.stderr
+    assert result.stderr == f"shingikai: {tmp_path / 'out'} に会議資料 1 件とシート 6 件の PDF を書き出しました\n"
     written = sorted(path.name for path in (tmp_path / "out").iterdir())
-    # The seed meeting in cases/meetings/ is a packet; its cases are in it.
-    assert written == ["r3-3.pdf"]
-    alone = tmp_path / "alone"
-    for path in SEEDS[:2]:
-        shutil.copy(path, tmp_path / path.name)
-    result = run("render", *(tmp_path / path.name for path in SEEDS[:2]), "--format", "pdf", "-o", alone, timeout=300)
-    assert result.code == 0, result.stderr
-    assert sorted(path.name for path in alone.iterdir()) == sorted(f"{path.stem}.pdf" for path in SEEDS[:2])
-    for path in alone.iterdir():
-        reader = PdfReader(path)
+    assert written == sorted(["r3-3.pdf", *(f"{path.stem}.pdf" for path in SEEDS)])
+    for path in SEEDS:
+        reader = PdfReader(tmp_path / "out" / f"{path.stem}.pdf")
         assert {size_mm(page) for page in reader.pages} == {A4}
+        assert flat(reader.pages[0].extract_text()).startswith(flat(HEADING))
 
 
 # --- A meeting's packet.

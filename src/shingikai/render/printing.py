@@ -4,7 +4,8 @@
 - one meeting, `-o FILE.pdf`: its packet (会議資料, see packet.py): cover, 次第, the
   meeting's attachments, each sheet in agenda order followed by its case's attachments;
 - a directory: a packet `<meeting>.pdf` for each meeting given, and a sheet `<case>.pdf`
-  for each case given that is on no given meeting's agenda.
+  for each case given (on an agenda or not: a packet is the meeting's papers, a sheet
+  is the one to file with its case).
 
 A PDF links to no file: a sheet names its attachments by title, and a packet binds in
 those that are PDFs. Before anything is typeset every attachment to bind is read: one
@@ -125,9 +126,7 @@ def publish_pdf(
     if destination.path is None:
         raise RenderError("PDF は標準出力には書き出しません。-o で出力先のファイル（.pdf）かディレクトリを指定してください")
     if destination.directory:
-        meetings = admitted.meetings
-        scheduled = {str(entry.target) for meeting in meetings for entry in meeting.agenda if entry.found is Found.CASE}
-        cases = [case for case in admitted.cases if os.path.realpath(case.path) not in scheduled]
+        meetings, cases = admitted.meetings, admitted.cases
     else:
         meetings, cases = admitted.meetings[:1], ([] if admitted.meetings else admitted.cases[:1])
     binder = _Binder()

@@ -271,8 +271,6 @@ def assemble(
     frame: bytes,
     anchors: dict[str, int],
     sources: dict[int, PageSource],
-    *,
-    title: str,
 ) -> bytes:
     """The packet: the frame document's cover and 次第, then each page of a sheet or an
     attachment with its frame laid over it; its outline, page labels and metadata."""
@@ -297,7 +295,7 @@ def assemble(
     writer.set_page_label(0, 0, prefix=packet.cover_label)
     if len(writer.pages) > 1:
         writer.set_page_label(1, len(writer.pages) - 1, style="/D", start=1)
-    writer.add_metadata({"/Title": title, "/Author": packet.author, "/Creator": "shingikai"})
+    writer.add_metadata({"/Title": packet.agenda.title, "/Author": packet.author, "/Creator": "shingikai"})
     writer.root_object[NameObject("/Lang")] = TextStringObject("ja")
     output = io.BytesIO()
     writer.write(output)

@@ -214,7 +214,7 @@ def _typeset(
     views = [_view(packet) for packet in packets]
     frames = typesetter.map(typeset_frame, [renderer.agenda(view.agenda, packet.paged, view) for packet, view in zip(packets, views)])
     packed = [
-        assemble(view, frame, anchors, packet.sources, title=view.agenda.title)
+        assemble(view, frame, anchors, packet.sources)
         for packet, view, (frame, anchors) in zip(packets, views, frames)
     ]
     return [*packed, *alone]

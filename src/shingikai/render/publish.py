@@ -19,7 +19,8 @@ An attachment whose file cannot be reached is listed by its path, not linked.
 
 Outputs are rendered fully in memory, and the attachments read, before anything is
 written: a file atomically (a temporary file in the same directory, then a rename),
-stdout in one write.
+stdout in one write. PDF (sheets and meetings' packets) is printing.py's, which writes
+through the same Destination and Site.
 """
 
 from __future__ import annotations

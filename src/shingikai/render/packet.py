@@ -6,11 +6,12 @@ meeting's attachments, then each sheet in agenda order followed by its case's
 attachments. An attachment whose file is a PDF is bound in page for page; any other is
 listed on the 次第 by its title, with why it is not bound.
 
-pdf.py typesets the sheets on their own (in parallel) and the packet's pages as one
-document from meeting.html.j2: the cover and the 次第, then one empty *frame* for each
-page of a sheet or an attachment, which carries only the page's furniture (the running
-header, the page number) and so lets WeasyPrint number the pages and resolve the 次第's
-page references (`target-counter()`). Each frame says what goes under it (`Frame.source`).
+pdf.py typesets the sheets on their own (in parallel; each prints the meeting and its
+agenda label at the top of its pages) and the packet's pages as one document from
+meeting.html.j2: the cover and the 次第, then one empty *frame* for each page of a sheet
+or an attachment, which carries only the page's number and so lets WeasyPrint number the
+pages and resolve the 次第's page references (`target-counter()`). Each frame says what
+goes under it (`Frame.source`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import ClassVar, Final
 
 from .agenda import AgendaPage
 
-# The @page of a sheet's frame: A4 portrait with the running header.
+# The @page of a sheet's frame: A4 portrait, as the sheet's.
 SHEET_PAGE: Final = "sheet"
 
 
@@ -86,8 +87,6 @@ class Frame:
     # The id of the first page of a part or an attachment (the target of the 次第's page
     # references and of the outline).
     anchor: str | None
-    # The agenda label the running header shows from this page on (a sheet's first page).
-    running: str | None
     # What goes under it: the caller's key of a sheet or an attachment, and its page.
     source: tuple[int, int]
 
@@ -127,8 +126,7 @@ class Packet:
             yield from _attachment_frames(bound)
         for part in self.parts:
             for page in range(part.pages):
-                first = page == 0
-                yield Frame(SHEET_PAGE, part.anchor if first else None, part.label if first else None, (part.source, page))
+                yield Frame(SHEET_PAGE, part.anchor if page == 0 else None, (part.source, page))
             for bound in part.attachments:
                 yield from _attachment_frames(bound)
 
@@ -137,7 +135,7 @@ def _attachment_frames(bound: Bound) -> Iterator[Frame]:
     if bound.source is None:
         return
     for page, size in enumerate(bound.pages):
-        yield Frame(size.name, bound.anchor if page == 0 else None, None, (bound.source, page))
+        yield Frame(size.name, bound.anchor if page == 0 else None, (bound.source, page))
 
 
 def page_sizes(sizes: Sequence[tuple[float, float]]) -> tuple[PageSize, ...]:

@@ -47,6 +47,7 @@ bench: $(STAMP) $(BENCH_TOOLS)/bin/check-jsonschema
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/history.py
 	$(BIN)/python bench/report.py
+	$(BIN)/python bench/pdf.py
 
 # Regenerate the committed JSON Schemas from the models (a test fails while they differ).
 schema: $(STAMP)

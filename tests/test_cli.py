@@ -64,7 +64,7 @@ def test_version():
         (("lint", "cases", "--strict=yes"), "--strict は値をとりません。`shingikai lint --help` で使い方を表示します"),
         (("lint", "--stirct", "cases"), "オプション --stirct はありません（--strict の誤りではありませんか）。`shingikai lint --help` で使い方を表示します"),
         (("rules", "E301", "E302"), "余分な引数 E302 があります。`shingikai rules --help` で使い方を表示します"),
-        (("render", "cases", "-f", "pdf"), "--format/-f の値が正しくありません: 「pdf」は選べません（選択肢: html, md）。`shingikai render --help` で使い方を表示します"),
+        (("render", "cases", "-f", "docx"), "--format/-f の値が正しくありません: 「docx」は選べません（選択肢: html, md, pdf）。`shingikai render --help` で使い方を表示します"),
     ],
 )
 def test_usage_errors_are_one_japanese_line_and_exit_2(args, message):

@@ -460,7 +460,8 @@ def test_one_file_into_an_existing_directory_gets_its_sheet_and_an_index(tmp_pat
         (["cases/"], "-o DIR"),
         (["cases/", "-o", "README.md"], "ディレクトリではありません"),
         (["cases/nothing.yaml"], "ありません"),
-        (["--format", "pdf", "cases/koseki-cloud.yaml"], "html, md"),
+        (["--format", "docx", "cases/koseki-cloud.yaml"], "html, md, pdf"),
+        (["--format", "pdf", "cases/koseki-cloud.yaml"], "-o で出力先"),
         (["--templates", "no-such-dir", "cases/koseki-cloud.yaml"], "no-such-dir"),
     ],
 )

@@ -394,7 +394,7 @@ def render(
             "-o",
             metavar="出力先",
             help="出力先のファイル（省略すると標準出力）。会議、複数のファイルやディレクトリのときは出力先のディレクトリで、"
-            "次第・シート・一覧 index と資料を書き出します",
+            "次第・シート・一覧 index と資料を書き出します。PDF は会議も 1 ファイル（会議資料）です",
             show_default=False,
         ),
     ] = None,
@@ -406,7 +406,7 @@ def render(
             metavar="形式",
             callback=_choice(_render_formats),
             autocompletion=_render_formats,
-            help="出力形式: html, md（既定: 出力先のファイルの拡張子 .html / .md から、なければ html）",
+            help="出力形式: html, md, pdf（既定: 出力先のファイルの拡張子 .html / .md / .pdf から、なければ html）",
             show_default=False,
         ),
     ] = None,
@@ -422,7 +422,7 @@ def render(
     ] = None,
     config: ConfigFile = None,
 ) -> int:
-    """ケースファイルと会議ファイルを検査し、付議案件シートと会議の次第（HTML または Markdown）として出力します。終了コード: 0 出力した、1 検査エラーがあり出力しなかった、2 使い方や読み込みの問題。"""
+    """ケースファイルと会議ファイルを検査し、付議案件シートと会議の次第（HTML または Markdown）、または PDF（シートと会議資料）として出力します。終了コード: 0 出力した、1 検査エラーがあり出力しなかった、2 使い方や読み込みの問題。"""
     from ..lint.config import ConfigResolver
     from ..lint.pipeline import collect
     from ..lint.shelf import Shelf
@@ -430,9 +430,13 @@ def render(
     from ..render.templates import EXTENSIONS, Renderer
 
     shelf = Shelf()
-    # One meeting file is several pages: it needs a directory, as several files do.
+    # One meeting file is several pages: it needs a directory, as several files do; but
+    # one PDF, the meeting's packet.
     single_meeting = len(paths) == 1 and os.path.isfile(paths[0]) and shelf.meeting(paths[0]) is not None
-    destination = Destination.choose([Path(path) for path in paths], output, pages=single_meeting)
+    printed = output_format == "pdf" or (
+        output_format is None and output is not None and not output.is_dir() and output.suffix.lower() == ".pdf"
+    )
+    destination = Destination.choose([Path(path) for path in paths], output, pages=single_meeting and not printed)
     inferred = None
     if destination.path is not None and not destination.directory:
         inferred = EXTENSIONS.get(destination.path.suffix.lower())
@@ -453,10 +457,16 @@ def render(
         return EXIT_USAGE
     if not files:
         _fail("出力する YAML ファイル（*.yaml / *.yml）が見つかりません")
-    admitted = admit(
-        files, collection.includes, resolver, shelf, force=force, notify=lambda line: sys.stderr.write(line + "\n")
-    )
-    written = publish(renderer, destination, admitted, single_meeting=single_meeting)
+    def notify(line: str) -> None:
+        sys.stderr.write(line + "\n")
+
+    admitted = admit(files, collection.includes, resolver, shelf, force=force, notify=notify)
+    if renderer.format == "pdf":
+        from ..render.printing import publish_pdf
+
+        written = publish_pdf(renderer, destination, admitted, force=force, notify=notify)
+    else:
+        written = publish(renderer, destination, admitted, single_meeting=single_meeting)
     if destination.path is not None:
         _warn(written)
     return EXIT_OK

@@ -54,6 +54,9 @@ class Config(_Settings):
     council: str = "狛江市個人情報保護審議会"
     departments: list[str] = []
     known_names: list[str] = ["松江市", "鯖江市"]
+    # The Japanese font of `render --format pdf` (a family fontconfig knows); "" chooses one
+    # of those installed (render/pdf.py).
+    pdf_font: str = ""
     articles: Articles = Field(default_factory=Articles.model_construct)
     lint: LintSettings = Field(default_factory=LintSettings.model_construct)
 

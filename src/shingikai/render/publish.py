@@ -19,7 +19,8 @@ An attachment whose file cannot be reached is listed by its path, not linked.
 
 Outputs are rendered fully in memory, and the attachments read, before anything is
 written: a file atomically (a temporary file in the same directory, then a rename),
-stdout in one write.
+stdout in one write. PDF (sheets and meetings' packets) is printing.py's, which writes
+through the same Destination and Site.
 """
 
 from __future__ import annotations
@@ -232,19 +233,20 @@ def admit(
     return admitted
 
 
-class _Site:
-    """The outputs of a directory render by their path in it: texts, and files to copy."""
+class Site:
+    """The outputs of a directory render by their path in it: texts (or a PDF's bytes), and
+    files to copy."""
 
     def __init__(self, renderer: Renderer) -> None:
         self.renderer = renderer
-        self.texts: dict[str, str] = {}
+        self.texts: dict[str, str | bytes] = {}
         self.copies: dict[str, Path] = {}
         self._origins: dict[str, Path | None] = {}
 
     def name(self, folder: str, stem: str) -> str:
         return f"{folder}{self.renderer.file_name(stem)}"
 
-    def add(self, name: str, text: str, origin: Path | None) -> None:
+    def add(self, name: str, text: str | bytes, origin: Path | None) -> None:
         """The page `name`, from the input `origin` (None: an index the render makes)."""
         if name in self._origins:
             first = self._origins[name]
@@ -281,7 +283,7 @@ def publish(renderer: Renderer, destination: Destination, admitted: Admitted, *,
     `single_meeting`: the render was given one meeting file, whose pages fill the directory."""
     if not destination.directory:
         case = admitted.cases[0]
-        sheet = _sheet(case, linking_in_place(destination.link_base))
+        sheet = sheet_view(case, linking_in_place(destination.link_base))
         text = renderer.sheet(sheet)
         if destination.path is None:
             write_stdout(text)
@@ -289,7 +291,7 @@ def publish(renderer: Renderer, destination: Destination, admitted: Admitted, *,
             destination.prepare()
             write_atomic(destination.path, text)
         return f"{destination.path} に書き出しました"
-    site = _Site(renderer)
+    site = Site(renderer)
     if single_meeting:
         sheets = _meeting_pages(site, admitted.meetings[0], admitted, "", None)
         summary = f"会議 1 件の次第とシート {sheets} 件"
@@ -308,7 +310,7 @@ def publish(renderer: Renderer, destination: Destination, admitted: Admitted, *,
         unscheduled = [case for case in admitted.cases if os.path.realpath(case.path) not in scheduled]
         listed = []
         for case in unscheduled:
-            sheet = _sheet(case, site.copying_into(""))
+            sheet = sheet_view(case, site.copying_into(""))
             name = site.name("", case.path.stem)
             site.add(name, renderer.sheet(sheet), case.path)
             listed.append((sheet, quote(name)))
@@ -316,7 +318,7 @@ def publish(renderer: Renderer, destination: Destination, admitted: Admitted, *,
         site.add(site.name("", INDEX_STEM), renderer.index(build_index(council, listed, entries)), None)
         sheets += len(unscheduled)
         summary = (f"会議 {len(meetings)} 件（フォルダごと）と" if meetings else "") + f"シート {sheets} 件と一覧（{site.name('', INDEX_STEM)}）"
-    _write(destination, site)
+    write_site(destination, site)
     return f"{destination.path} に{summary}を書き出しました"
 
 
@@ -325,7 +327,7 @@ def _meeting_order(meeting: PublishableMeeting) -> tuple[datetime.date, int]:
     return meeting.meeting.day or datetime.date.min, meeting.meeting.number
 
 
-def _sheet(case: Publishable, link: Link, meeting: MeetingMark | None = None) -> Sheet:
+def sheet_view(case: Publishable, link: Link, meeting: MeetingMark | None = None) -> Sheet:
     """The sheet of `case`; on a meeting's pages (with `meeting`), with the notice of a change
     since its decision."""
     return build_sheet(
@@ -340,7 +342,7 @@ def _sheet(case: Publishable, link: Link, meeting: MeetingMark | None = None) ->
     )
 
 
-def _meeting_pages(site: _Site, meeting: PublishableMeeting, admitted: Admitted, folder: str, up: str | None) -> int:
+def _meeting_pages(site: Site, meeting: PublishableMeeting, admitted: Admitted, folder: str, up: str | None) -> int:
     """The agenda page and the sheets of `meeting` into `folder`; how many sheets."""
     config = meeting.config.config
     title = meeting.meeting.title(config.council)
@@ -358,7 +360,7 @@ def _meeting_pages(site: _Site, meeting: PublishableMeeting, admitted: Admitted,
         key = os.path.realpath(case.path)
         if key not in written:
             mark = MeetingMark(title, agenda_label(agenda, index), index_href)
-            sheet = _sheet(case, link, mark)
+            sheet = sheet_view(case, link, mark)
             name = site.name(folder, case.path.stem)
             site.add(name, site.renderer.sheet(sheet), case.path)
             written[key] = (sheet, quote(site.renderer.file_name(case.path.stem)))
@@ -378,7 +380,7 @@ def _meeting_pages(site: _Site, meeting: PublishableMeeting, admitted: Admitted,
     return len(written)
 
 
-def _write(destination: Destination, site: _Site) -> None:
+def write_site(destination: Destination, site: Site) -> None:
     contents: list[tuple[str, str | bytes]] = list(site.texts.items())
     for name, source in site.copies.items():
         try:

@@ -169,11 +169,12 @@ class AttachmentView:
 
 @dataclass(frozen=True, slots=True)
 class MeetingMark:
-    """What a sheet on a meeting's agenda says of it in its header, linking to the agenda."""
+    """What a sheet on a meeting's agenda says of it in its header, linking to the agenda
+    (not in a PDF, whose sheets are pages of the meeting's packet)."""
 
     title: str
     label: str
-    href: str
+    href: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -484,8 +485,9 @@ def _pages(rows: tuple[T, ...], height: Callable[[T], float]) -> list[tuple[T, .
 
 _SCHEME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
-# How a page links to an attachment's file (found inside `root`, the repository).
-Link = Callable[[Path, Path], str]
+# How a page links to an attachment's file (found inside `root`, the repository); None
+# where it lists the file by its title alone (a PDF, which links to no file).
+Link = Callable[[Path, Path], str | None]
 
 
 def attachment_file(file: str, source_file: Path, root: Path) -> Path | None:
@@ -511,6 +513,12 @@ def attachment_views(
         else:
             views.append(AttachmentView(attachment.title, href=link(target, root.resolve())))
     return tuple(views)
+
+
+def no_link(file: Path, root: Path) -> None:
+    """A PDF names its attachments by title: a link to a file would carry the path of this
+    machine's copy of the repository into every printed copy."""
+    return None
 
 
 def build_sheet(

@@ -1,12 +1,18 @@
 """Templates: sheets, agenda pages and indexes (the view models of sheet.py and
-agenda.py) to HTML or Markdown text.
+agenda.py) to HTML or Markdown text, and the HTML that pdf.py prints.
 
 Templates come from the package (`templates/` of the repository, shipped in the wheel)
 and, first, from `--templates DIR` when a city overrides some of them. Both formats render
 in a `SandboxedEnvironment`: user text is only ever data, never template source.
 
 HTML (`*.html.j2`): autoescape is on, so every value is HTML-escaped unless a template
-marks it safe (ours never do).
+marks it safe (ours never do). The one value printed into CSS, the PDF's font, goes
+through the `css_string` filter, which makes it one quoted CSS string (escaping quotes,
+backslashes, line breaks and `<`, so it cannot end the string or the `<style>`).
+
+PDF is printed from the HTML templates: `paged` (a `Paged`, None for a screen's HTML)
+adds the print stylesheet, and `packet` (a meeting's `Packet`) makes the agenda page the
+packet's cover, 次第 and page frames. The format names the output, `.pdf`.
 
 Markdown (`*.md.j2`): autoescape is off, and every value printed with `{{ … }}` must go
 through the `md` filter, which escapes Markdown's inline syntax and HTML (`\\`, `` ` ``,
@@ -25,20 +31,38 @@ have any, with `{% call %}` (whose output is not a printed value).
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
 from ..errors import RenderError
 from ..resources import shipped_directory
 from .agenda import AgendaPage
+from .packet import Packet
 from .sheet import Index, Mark, Sheet, Text
 
-FORMATS: Final = ("html", "md")
+FORMATS: Final = ("html", "md", "pdf")
 # The format an output file's name says it is in.
-EXTENSIONS: Final = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
+EXTENSIONS: Final = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".pdf": "pdf"}
+# The templates a format is made from.
+_TEMPLATES: Final = {"html": "html", "md": "md", "pdf": "html"}
+
+
+@dataclass(frozen=True, slots=True)
+class Paged:
+    """What the HTML templates need to print to PDF."""
+
+    # The Japanese font family every glyph is drawn from (pdf.py checks it is installed).
+    font: str
+    # The document's author: the council.
+    author: str
+    # A sheet that is a part of a meeting's packet, whose pages the packet frames: the
+    # running header and the page numbers are the packet's.
+    framed: bool = False
 
 
 class MarkdownText(str):
@@ -67,6 +91,17 @@ def _md_line(line: str) -> str:
 def md_marks(marks: Iterable[Mark]) -> MarkdownText:
     """Checkbox marks in one line: ■外部提供 □結合."""
     return MarkdownText(" ".join(md_escape(mark.box) + md_escape(mark.label) for mark in marks))
+
+
+# What may not stand unescaped in a CSS string inside <style>: its quote, the escape
+# character, line breaks (which end a string), and `<` (which could close the element).
+_CSS_SPECIAL: Final = re.compile(r'["\\\n\r\f<]')
+
+
+def css_string(value: Any) -> Markup:
+    """`value` as one double-quoted CSS string."""
+    escaped = _CSS_SPECIAL.sub(lambda match: f"\\{ord(match.group()):x} ", str(value))
+    return Markup(f'"{escaped}"')
 
 
 def _require_md(value: Any) -> Any:
@@ -102,6 +137,7 @@ def _environment(output_format: str, templates: Path | None) -> SandboxedEnviron
         environment.filters["marks"] = md_marks
     else:
         environment = SandboxedEnvironment(autoescape=True, **options)
+        environment.filters["css_string"] = css_string
     return environment
 
 
@@ -118,20 +154,22 @@ def _template_line(error: Exception) -> str:
 
 
 class Renderer:
-    """One output format's templates: a sheet, a meeting's agenda page or an index to text."""
+    """One output format's templates: a sheet, a meeting's agenda page or an index to text
+    (for PDF, the HTML that is printed)."""
 
     def __init__(self, output_format: str, templates: Path | None) -> None:
         self.format = output_format
-        self._environment = _environment(output_format, templates)
+        self._templates = _TEMPLATES[output_format]
+        self._environment = _environment(self._templates, templates)
 
-    def sheet(self, sheet: Sheet) -> str:
-        return self._render(f"sheet.{self.format}.j2", sheet=sheet)
+    def sheet(self, sheet: Sheet, paged: Paged | None = None) -> str:
+        return self._render(f"sheet.{self._templates}.j2", sheet=sheet, paged=paged)
 
     def index(self, index: Index) -> str:
-        return self._render(f"index.{self.format}.j2", index=index)
+        return self._render(f"index.{self._templates}.j2", index=index, paged=None)
 
-    def agenda(self, page: AgendaPage) -> str:
-        return self._render(f"meeting.{self.format}.j2", meeting=page)
+    def agenda(self, page: AgendaPage, paged: Paged | None = None, packet: Packet | None = None) -> str:
+        return self._render(f"meeting.{self._templates}.j2", meeting=page, paged=paged, packet=packet)
 
     def stream(self, name: str, **context: Any) -> Iterator[str]:
         """The template `name` rendered a part at a time, for a page too long to hold (the

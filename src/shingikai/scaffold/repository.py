@@ -69,6 +69,7 @@ _CONFIG_COMMENTS: Final = {
     "council": "審議会の名称",
     "departments": "課の一覧。空でなければ、主管課がこの一覧にないとき W408 が知らせます",
     "known_names": "自治体名と一字違いでも誤記ではない、実在する名前（W404 の対象外）",
+    "pdf_font": 'PDF（render --format pdf）の日本語フォント（`fc-list :lang=ja family` の名前、例: "IPAexGothic"）。空なら IPAex明朝 などから選びます',
     "articles": "根拠規定と通知の規定の条文（ruleset）。条例に合わせてここを書き換えます",
     "articles.本人外収集の通知": "空のあいだ、本人外収集の通知 無 の理由では条文番号の代わりに「本人外収集に係る通知の規定」と書きます",
     "articles.緊急の外部提供": "other_basis がこの条文なら外部提供の根拠規定は不要（E302 の例外）、報告事項に限ります（E309）",

@@ -1,0 +1,143 @@
+"""Stage 7a for print: a meeting's packet (会議資料) as a plain view model.
+
+The packet is what the council is handed: a cover (the meeting's title, 日時, 場所), the
+agenda page (次第) with the page on which each item and each attachment starts, the
+meeting's attachments, then each sheet in agenda order followed by its case's
+attachments. An attachment whose file is a PDF is bound in page for page; any other is
+listed on the 次第 by its title, with why it is not bound.
+
+pdf.py typesets the sheets on their own (in parallel; each prints the meeting and its
+agenda label at the top of its pages) and the packet's pages as one document from
+meeting.html.j2: the cover and the 次第, then one empty *frame* for each page of a sheet
+or an attachment, which carries only the page's number and so lets WeasyPrint number the
+pages and resolve the 次第's page references (`target-counter()`). Each frame says what
+goes under it (`Frame.source`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Final
+
+from .agenda import AgendaPage
+
+# The @page of a sheet's frame: A4 portrait, as the sheet's.
+SHEET_PAGE: Final = "sheet"
+
+
+def sheet_anchor(source: int) -> str:
+    """The id of a sheet's first page in the packet (what the 次第's rows refer to)."""
+    return f"sheet-{source}"
+
+
+def attachment_anchor(source: int) -> str:
+    return f"attachment-{source}"
+
+
+@dataclass(frozen=True, slots=True)
+class PageSize:
+    """An attachment page's size, in PostScript points, and the @page rule named for it."""
+
+    name: str
+    width: float
+    height: float
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """An attachment as the packet has it."""
+
+    title: str
+    # The agenda label of its case (諮問事項（1）); "" for one of the meeting's.
+    owner: str
+    # Its pages' sizes, when its file is bound in; what the caller's `source` key names.
+    pages: tuple[PageSize, ...] = ()
+    source: int | None = None
+    # Why its file is not bound in ("" when it is, or when it names no file).
+    note: str = ""
+
+    @property
+    def anchor(self) -> str | None:
+        return None if self.source is None else attachment_anchor(self.source)
+
+
+@dataclass(frozen=True, slots=True)
+class PacketPart:
+    """One sheet of the packet: an agenda item, the pages of its sheet, its attachments."""
+
+    # 諮問事項 or 報告事項, and the item's label in it (諮問事項（1）).
+    group: str
+    label: str
+    title: str
+    pages: int
+    source: int
+    attachments: tuple[Bound, ...]
+
+    @property
+    def anchor(self) -> str:
+        return sheet_anchor(self.source)
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One page of a sheet or an attachment, as the packet's frame document lays it out."""
+
+    page: str
+    # The id of the first page of a part or an attachment (the target of the 次第's page
+    # references and of the outline).
+    anchor: str | None
+    # What goes under it: the caller's key of a sheet or an attachment, and its page.
+    source: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Packet:
+    cover_label: ClassVar[str] = "会議資料"
+    page_column: ClassVar[str] = "ページ"
+    # The 次第 itself in the outline.
+    agenda_anchor: ClassVar[str] = "agenda"
+    agenda_label: ClassVar[str] = "次第"
+    # The agenda page, whose rows link to the parts' anchors.
+    agenda: AgendaPage
+    author: str
+    attachments: tuple[Bound, ...]
+    parts: tuple[PacketPart, ...]
+
+    @property
+    def listed(self) -> tuple[Bound, ...]:
+        """Every attachment in the order the packet has them: the 次第's 会議資料."""
+        return (*self.attachments, *(bound for part in self.parts for bound in part.attachments))
+
+    @property
+    def page_sizes(self) -> tuple[PageSize, ...]:
+        sizes: dict[str, PageSize] = {}
+        for bound in self.listed:
+            for size in bound.pages:
+                sizes.setdefault(size.name, size)
+        return tuple(sizes.values())
+
+    @property
+    def frames(self) -> tuple[Frame, ...]:
+        return tuple(self._frames())
+
+    def _frames(self) -> Iterator[Frame]:
+        for bound in self.attachments:
+            yield from _attachment_frames(bound)
+        for part in self.parts:
+            for page in range(part.pages):
+                yield Frame(SHEET_PAGE, part.anchor if page == 0 else None, (part.source, page))
+            for bound in part.attachments:
+                yield from _attachment_frames(bound)
+
+
+def _attachment_frames(bound: Bound) -> Iterator[Frame]:
+    if bound.source is None:
+        return
+    for page, size in enumerate(bound.pages):
+        yield Frame(size.name, bound.anchor if page == 0 else None, (bound.source, page))
+
+
+def page_sizes(sizes: Sequence[tuple[float, float]]) -> tuple[PageSize, ...]:
+    """Named sizes for an attachment's pages: one @page rule for each size (to the point)."""
+    return tuple(PageSize(f"paper-{round(width)}x{round(height)}", width, height) for width, height in sizes)

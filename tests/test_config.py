@@ -139,7 +139,7 @@ def test_missing_config_option_file(tmp_path, write):
         ('[lint]\nper-file-ignore = {}\n', "  lint.per-file-ignore: 不明なキーです（2 行目）。「per-file-ignores」の誤りではありませんか\n"),
         # Inside an inline table the line is not told; the nearest key still is.
         ("lint = { stric = true }\n", "  lint.stric: 不明なキーです。「strict」の誤りではありませんか\n"),
-        ('ordinance = "狛江市個人情報保護条例"\nxyz = 1\n', "  xyz: 不明なキーです（2 行目）。書けるキー: municipality、ordinance、council、departments、known_names、articles、lint\n"),
+        ('ordinance = "狛江市個人情報保護条例"\nxyz = 1\n', "  xyz: 不明なキーです（2 行目）。書けるキー: municipality、ordinance、council、departments、known_names、pdf_font、articles、lint\n"),
     ],
 )
 def test_an_unknown_key_names_its_line_and_the_nearest_key(tmp_path, write, content, message):

@@ -420,3 +420,27 @@ def test_the_format_and_the_output_must_agree(tmp_path: Path) -> None:
     assert result.code == 2 and "食い違っています" in result.stderr
     result = run("render", EXAMPLE, "--format", "pdf")
     assert result.code == 2 and "-o で出力先" in result.stderr
+
+
+def test_a_front_counted_short_is_typeset_again_with_its_real_length(repository: Path) -> None:
+    """The front is counted before the sheets' pages are known; should the 次第 with its
+    real page numbers come out longer (or shorter), the packet is typeset again for it."""
+    from shingikai.lint.config import ConfigResolver
+    from shingikai.lint.pipeline import collect
+    from shingikai.lint.shelf import Shelf
+    from shingikai.render import printing
+    from shingikai.render.pdf import Typesetter
+    from shingikai.render.publish import admit
+    from shingikai.render.templates import Renderer
+
+    collection = collect([str(repository / "meetings" / "r3-3.yaml")], print)
+    admitted = admit(list(collection), collection.includes, ConfigResolver(None), Shelf(), force=False, notify=print)
+    renderer = Renderer("pdf", None)
+    with Typesetter(parallel=False) as typesetter:
+        planned = printing._plan_packet(admitted.meetings[0], admitted, renderer, typesetter, printing._Binder())
+        (right,) = printing._typeset(typesetter, renderer, [planned], [])
+        # Counted as if the cover were all of the front (the 次第 is one page).
+        (again,) = printing._put_together(typesetter, renderer, [planned], {id(planned): 1})
+    texts = [page_texts(PdfReader(io.BytesIO(pdf))) for pdf in (right, again)]
+    assert texts[0] == texts[1]
+    assert texts[1][2].splitlines()[-1] == "- 2 -"

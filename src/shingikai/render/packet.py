@@ -7,11 +7,13 @@ attachments. An attachment whose file is a PDF is bound in page for page; any ot
 listed on the 次第 by its title, with why it is not bound.
 
 pdf.py typesets the sheets on their own (in parallel; each prints the meeting and its
-agenda label at the top of its pages) and the packet's pages as one document from
-meeting.html.j2: the cover and the 次第, then one empty *frame* for each page of a sheet
-or an attachment, which carries only the page's number and so lets WeasyPrint number the
-pages and resolve the 次第's page references (`target-counter()`). Each frame says what
-goes under it (`Frame.source`).
+agenda label at the top of its pages), then, also in parallel, the packet's *front*
+(meeting.html.j2: the cover and the 次第, which prints the page each item starts on) and
+its *frames* (frames.html.j2: one empty page for each page of a sheet or an attachment,
+which carries only that page's number). Each frame says what goes under it
+(`Frame.source`). The pages are numbered from the 次第 on (the cover has none): the first
+frame is page `front_pages`, the count of the front's pages, which the front is typeset
+once with a guess to learn (`Packet.front_pages` None) and checked against after.
 """
 
 from __future__ import annotations
@@ -103,6 +105,28 @@ class Packet:
     author: str
     attachments: tuple[Bound, ...]
     parts: tuple[PacketPart, ...]
+    # The cover's and the 次第's pages (the number of the first frame); None while the
+    # front is typeset to count them, before the sheets' pages are known: the 次第 then
+    # gives each item a page as if the 次第 were one page, and each unknown sheet one page,
+    # numbers as wide as the real ones, most likely (pdf.py checks the count after).
+    front_pages: int | None = None
+
+    @property
+    def first_number(self) -> int:
+        """The number printed on the first frame's page, which is also its index in the
+        packet (the cover is page 0, unnumbered)."""
+        return 2 if self.front_pages is None else self.front_pages
+
+    def page_of(self, anchor: str) -> int:
+        """The number printed on the page where `anchor` (a part's or an attachment's, or a
+        `#anchor` link of the 次第 to it) starts."""
+        return self.anchored_pages[anchor.removeprefix("#")]
+
+    @property
+    def anchored_pages(self) -> dict[str, int]:
+        """The page (index in the packet, and number printed on it) of every anchor, the 次第's too."""
+        frames = enumerate(self.frames, start=self.first_number)
+        return {self.agenda_anchor: 1, **{frame.anchor: page for page, frame in frames if frame.anchor is not None}}
 
     @property
     def listed(self) -> tuple[Bound, ...]:

@@ -10,18 +10,23 @@ together with pypdf.
   refuses every URL, so that no text of a case can make it read a file or the network.
 - **A packet** (packet.py): the sheets are typeset on their own (each with its running
   header), in runs of consecutive sheets, over the processes of a pool (one a core: a
-  sheet costs WeasyPrint 0.15–0.3 s); then the packet's frame document, whose empty
-  frames carry the page number of each page of a sheet or an attachment, and whose 次第
-  knows the page each item starts on. pypdf lays each frame over the page it stands for
-  (a sheet's page, or an attachment's page as it is), then adds the outline, the page
-  labels and the metadata. The pages are the content's, so pypdf never parses a sheet's
-  text to put them together (it would cost it 20 ms a page).
+  sheet costs WeasyPrint 0.15–0.3 s); the first run also lays out the packet's front
+  (cover and 次第) once, to count its pages. Then, in parallel again, the front with the
+  page each item starts on, and the frames: empty pages numbered from the page after the
+  次第. pypdf lays each frame over the page it stands for (a sheet's page, or an
+  attachment's page as it is), then adds the outline, the page labels and the metadata.
+  The pages are the content's, so pypdf never parses a sheet's text to put them together
+  (it would cost it 20 ms a page). A separate front and frames cost WeasyPrint half of one
+  document that resolves its page references itself (`target-counter()` lays it out again).
+- **The stylesheet** is given to WeasyPrint apart from the HTML, parsed once in each
+  process: parsing it in each sheet cost 10 ms of a sheet's 200.
 - **Attachments** are read before anything is typeset: a file named `.pdf` must be a PDF
   that opens without a password and whose pages can be read.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import multiprocessing
@@ -128,26 +133,34 @@ def _no_fetching() -> Any:
     return NoFetching()
 
 
-def _document(html: str) -> Any:
+@dataclass(frozen=True)
+class Printable:
+    """A document to typeset: its HTML, the stylesheet it is printed with, and whether its
+    pages are wanted (`kept`) or only counted."""
+
+    html: str
+    stylesheet: str = ""
+    kept: bool = True
+
+
+@functools.lru_cache(maxsize=8)
+def _stylesheet(text: str) -> Any:
+    return _weasyprint().CSS(string=text, url_fetcher=_no_fetching())
+
+
+def _document(printable: Printable) -> Any:
     weasyprint = _weasyprint()
-    return weasyprint.HTML(string=html, url_fetcher=_no_fetching()).render()
+    stylesheets = [_stylesheet(printable.stylesheet)] if printable.stylesheet else None
+    return weasyprint.HTML(string=printable.html, url_fetcher=_no_fetching()).render(stylesheets=stylesheets)
 
 
-def typeset_run(htmls: Sequence[str]) -> tuple[bytes, tuple[int, ...]]:
-    """Several HTML documents as the pages of one PDF (so that they share one subset of
-    each font), and how many pages each has."""
-    documents = [_document(html) for html in htmls]
-    pages = [page for document in documents for page in document.pages]
-    pdf: bytes = documents[0].copy(pages).write_pdf()
+def typeset(printables: Sequence[Printable]) -> tuple[bytes, tuple[int, ...]]:
+    """The kept documents as the pages of one PDF (so that they share one subset of each
+    font; empty when none is kept), and how many pages each document has."""
+    documents = [_document(printable) for printable in printables]
+    pages = [page for printable, document in zip(printables, documents) if printable.kept for page in document.pages]
+    pdf: bytes = documents[0].copy(pages).write_pdf() if pages else b""
     return pdf, tuple(len(document.pages) for document in documents)
-
-
-def typeset_frame(html: str) -> tuple[bytes, dict[str, int]]:
-    """The packet's frame document as a PDF, and the page each of its anchors is on."""
-    document = _document(html)
-    anchors = {anchor: number for number, page in enumerate(document.pages) for anchor in page.anchors}
-    pdf: bytes = document.write_pdf()
-    return pdf, anchors
 
 
 T = TypeVar("T")
@@ -157,7 +170,7 @@ R = TypeVar("R")
 class Typesetter:
     """Typesetting for one render: in this process, or, when the render has more than one
     document (`parallel`) and the machine more than one core, over a pool of processes, one
-    a core. With a pool, every document is typeset in it (the frames too), so that this
+    a core. With a pool, every document is typeset in it (the fronts and frames too), so that this
     process never starts Pango and is safe to fork at any time."""
 
     def __init__(self, *, parallel: bool) -> None:
@@ -267,32 +280,27 @@ class PageSource:
     start: int = 0
 
 
-def assemble(
-    packet: Packet,
-    frame: bytes,
-    anchors: dict[str, int],
-    sources: dict[int, PageSource],
-) -> bytes:
-    """The packet: the frame document's cover and 次第, then each page of a sheet or an
-    attachment with its frame laid over it; its outline, page labels and metadata."""
-    frames = PdfReader(io.BytesIO(frame))
+def assemble(packet: Packet, front: bytes, frames: bytes, sources: dict[int, PageSource]) -> bytes:
+    """The packet: the front's cover and 次第, then each page of a sheet or an attachment
+    with its frame laid over it; its outline, page labels and metadata."""
+    front_pages = PdfReader(io.BytesIO(front)).pages
+    frame_pages = PdfReader(io.BytesIO(frames)).pages if frames else []
     contents = packet.frames
-    front = len(frames.pages) - len(contents)
-    if front < 1:
-        raise RenderError("会議資料の組版が食い違っています（表紙と次第のページがありません）")
+    if len(front_pages) != packet.first_number or len(frame_pages) != len(contents):
+        raise RenderError("会議資料の組版が食い違っています（表紙と次第、各ページの番号のページ数が合いません）")
     writer = PdfWriter()
-    for number in range(front):
-        writer.add_page(frames.pages[number])
-    for number, content in enumerate(contents, start=front):
+    for page in front_pages:
+        writer.add_page(page)
+    for content, frame in zip(contents, frame_pages):
         key, page = content.source
         source = sources[key]
         added = writer.add_page(source.reader.pages[source.start + page])
         if added.rotation:
             added.transfer_rotation_to_content()
         box = added.cropbox
-        added.merge_transformed_page(frames.pages[number], Transformation().translate(float(box.left), float(box.bottom)))
+        added.merge_transformed_page(frame, Transformation().translate(float(box.left), float(box.bottom)))
         added.compress_content_streams()
-    _outline(writer, packet, anchors)
+    _outline(writer, packet, packet.anchored_pages)
     writer.set_page_label(0, 0, prefix=packet.cover_label)
     if len(writer.pages) > 1:
         writer.set_page_label(1, len(writer.pages) - 1, style="/D", start=1)
@@ -306,15 +314,17 @@ def assemble(
 def _outline(writer: PdfWriter, packet: Packet, anchors: dict[str, int]) -> None:
     """次第, the meeting's attachments, then 諮問事項 and 報告事項 with an entry for each item
     (leading to its sheet) and, under it, one for each of its case's attachments."""
-    writer.add_outline_item(packet.agenda_label, anchors[packet.agenda_anchor])
+    writer.add_outline_item(title=packet.agenda_label, page_number=anchors[packet.agenda_anchor])
     for bound in packet.attachments:
         if bound.anchor is not None:
-            writer.add_outline_item(bound.title, anchors[bound.anchor])
+            writer.add_outline_item(title=bound.title, page_number=anchors[bound.anchor])
     groups: dict[str, Any] = {}
     for part in packet.parts:
         if part.group not in groups:
-            groups[part.group] = writer.add_outline_item(part.group, anchors[part.anchor])
-        item = writer.add_outline_item(f"{part.label}　{part.title}", anchors[part.anchor], parent=groups[part.group])
+            groups[part.group] = writer.add_outline_item(title=part.group, page_number=anchors[part.anchor])
+        item = writer.add_outline_item(
+            title=f"{part.label}　{part.title}", page_number=anchors[part.anchor], parent=groups[part.group]
+        )
         for bound in part.attachments:
             if bound.anchor is not None:
-                writer.add_outline_item(bound.title, anchors[bound.anchor], parent=item)
+                writer.add_outline_item(title=bound.title, page_number=anchors[bound.anchor], parent=item)

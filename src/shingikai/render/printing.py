@@ -33,7 +33,7 @@ from ..model.case import Attachment
 from ..repository import attachment_target
 from .agenda import AgendaSheet, build_agenda
 from .packet import Bound, Packet, PacketPart, page_sizes, sheet_anchor
-from .pdf import AttachmentProblem, PageSource, Typesetter, assemble, read_attachment, runs, typeset_frame, typeset_run
+from .pdf import AttachmentProblem, PageSource, Printable, Typesetter, assemble, read_attachment, runs, typeset
 from .publish import Admitted, Destination, Publishable, PublishableMeeting, Site, sheet_view, write_atomic, write_site
 from .sheet import MeetingMark, Sheet, attachment_file, no_link
 from .templates import Paged, Renderer
@@ -41,6 +41,10 @@ from .templates import Paged, Renderer
 PDF_SUFFIX: Final = ".pdf"
 # A packet's sheets are keyed from 0 in agenda order, its attachments from here on.
 _FIRST_ATTACHMENT_KEY: Final = 1_000_000
+# How many times a packet's front and frames are typeset before its page count is given up
+# on: a 次第 whose real page numbers change its length is rare, one that keeps changing it
+# is not a layout.
+_TRIES: Final = 3
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ class _PlannedSheet:
     group: str
     label: str
     sheet: Sheet
-    html: str
+    printable: Printable
     attachments: tuple[Bound, ...]
 
 
@@ -136,7 +140,7 @@ def publish_pdf(
             notify(problem)
         if binder.problems and not force:
             raise Blocked("綴じられない資料があるため、何も出力しませんでした（資料のファイルを直すか、--force でその資料を除いて出力します）")
-        sheets = [_sheet_html(case, renderer, typesetter) for case in cases]
+        sheets = [_sheet_printable(case, renderer, typesetter) for case in cases]
         outputs = _typeset(typesetter, renderer, packets, sheets)
     if not destination.directory:
         destination.prepare()
@@ -157,8 +161,9 @@ def _paged(publishable: Publishable | PublishableMeeting, typesetter: Typesetter
     return Paged(typesetter.font(config.pdf_font), config.council, framed)
 
 
-def _sheet_html(case: Publishable, renderer: Renderer, typesetter: Typesetter) -> str:
-    return renderer.sheet(sheet_view(case, no_link), _paged(case, typesetter))
+def _sheet_printable(case: Publishable, renderer: Renderer, typesetter: Typesetter) -> Printable:
+    paged = _paged(case, typesetter)
+    return Printable(renderer.sheet(sheet_view(case, no_link), paged), renderer.stylesheet(paged))
 
 
 def _plan_packet(
@@ -183,48 +188,88 @@ def _plan_packet(
             sheet = sheet_view(case, no_link, MeetingMark(title, label, None))
             attachments = binder.bind(case.case.attachments, case.path, case.root, label, packet)
             keys[real] = len(packet.sheets)
-            packet.sheets.append(_PlannedSheet(agenda.label, label, sheet, renderer.sheet(sheet, framed), attachments))
+            printable = Printable(renderer.sheet(sheet, framed), renderer.stylesheet(framed))
+            packet.sheets.append(_PlannedSheet(agenda.label, label, sheet, printable, attachments))
         key = keys[real]
         packet.items.append(AgendaSheet(packet.sheets[key].sheet, f"#{sheet_anchor(key)}", item.case))
     return packet
 
 
 def _typeset(
-    typesetter: Typesetter, renderer: Renderer, packets: Sequence[_PlannedPacket], sheets: Sequence[str]
+    typesetter: Typesetter, renderer: Renderer, packets: Sequence[_PlannedPacket], sheets: Sequence[Printable]
 ) -> list[bytes]:
     """The packets' PDFs, then the sheets': every sheet typeset at once, the packets' in
-    runs (one a worker), then the packets' frames, then each packet put together."""
-    jobs: list[tuple[_PlannedPacket | None, range]] = []
+    runs (one a worker, the first also counting the pages of its packet's front), then the
+    packets' fronts and frames, then each packet put together."""
+    # A job: its packet (None for a sheet alone), the keys of the packet's sheets it has.
+    jobs: list[tuple[_PlannedPacket | None, list[int], list[Printable]]] = []
     for packet in packets:
-        jobs += [(packet, run) for run in runs([len(planned.html) for planned in packet.sheets], typesetter.workers)]
-    jobs += [(None, range(number, number + 1)) for number in range(len(sheets))]
-    documents = [[packet.sheets[key].html for key in run] if packet else [sheets[run[0]]] for packet, run in jobs]
-    typeset = typesetter.map(typeset_run, documents)
+        # The front first: it is counted, not kept, and the first run leaves it out.
+        printables = [_front(renderer, packet, _view(packet, None)), *(planned.printable for planned in packet.sheets)]
+        for run in runs([len(printable.html) for printable in printables], typesetter.workers):
+            jobs.append((packet, [number - 1 for number in run if number], [printables[number] for number in run]))
+    jobs += [(None, [], [printable]) for printable in sheets]
     alone: list[bytes] = []
-    for (packet, run), (pdf, counts) in zip(jobs, typeset):
+    front_pages: dict[int, int] = {}
+    for (packet, keys, printables), (pdf, counts) in zip(jobs, typesetter.map(typeset, [job[2] for job in jobs])):
         if packet is None:
             alone.append(pdf)
             continue
-        reader = PdfReader(io.BytesIO(pdf))
-        start = 0
-        for key, count in zip(run, counts):
+        if not printables[0].kept:
+            front_pages[id(packet)], *counts = counts
+        if not keys:
+            continue
+        reader, start = PdfReader(io.BytesIO(pdf)), 0
+        for key, count in zip(keys, counts):
             packet.sources[key] = PageSource(reader, start)
             packet.pages[key] = count
             start += count
-    views = [_view(packet) for packet in packets]
-    frames = typesetter.map(typeset_frame, [renderer.agenda(view.agenda, packet.paged, view) for packet, view in zip(packets, views)])
-    packed = [
-        assemble(view, frame, anchors, packet.sources)
-        for packet, view, (frame, anchors) in zip(packets, views, frames)
-    ]
-    return [*packed, *alone]
+    return [*_put_together(typesetter, renderer, packets, front_pages), *alone]
 
 
-def _view(packet: _PlannedPacket) -> Packet:
+def _put_together(
+    typesetter: Typesetter, renderer: Renderer, packets: Sequence[_PlannedPacket], front_pages: dict[int, int]
+) -> list[bytes]:
+    """Each packet from its front and its frames, typeset for the count of its front's pages;
+    again for a packet whose front, with its real page numbers, came out longer or shorter
+    than counted."""
+    done: dict[int, bytes] = {}
+    for _ in range(_TRIES):
+        pending = [(packet, _view(packet, front_pages[id(packet)])) for packet in packets if id(packet) not in done]
+        if not pending:
+            break
+        jobs = [[_front(renderer, packet, view)] for packet, view in pending]
+        jobs += [[_frames(renderer, packet, view)] for packet, view in pending if view.frames]
+        typeset_jobs = iter(typesetter.map(typeset, jobs))
+        fronts = [next(typeset_jobs) for _ in pending]
+        for (packet, view), (front, (pages,)) in zip(pending, fronts):
+            frames = next(typeset_jobs)[0] if view.frames else b""
+            if pages == view.first_number:
+                done[id(packet)] = assemble(view, front, frames, packet.sources)
+            else:
+                front_pages[id(packet)] = pages
+    if len(done) < len(packets):
+        raise RenderError("会議資料の次第のページ数が定まらず、ページ番号を付けられません")
+    return [done[id(packet)] for packet in packets]
+
+
+def _front(renderer: Renderer, packet: _PlannedPacket, view: Packet | None) -> Printable:
+    """The packet's cover and 次第; with no view, the front laid out only to count its pages."""
+    view = view or _view(packet, None)
+    return Printable(renderer.agenda(view.agenda, packet.paged, view), renderer.stylesheet(packet.paged), kept=view.front_pages is not None)
+
+
+def _frames(renderer: Renderer, packet: _PlannedPacket, view: Packet) -> Printable:
+    return Printable(renderer.frames(view.agenda, packet.paged, view))
+
+
+def _view(packet: _PlannedPacket, front_pages: int | None) -> Packet:
+    """The packet's view model; before its sheets are typeset (front_pages None), with one
+    page for each sheet."""
     meeting = packet.meeting
     config = meeting.config.config
     parts = tuple(
-        PacketPart(planned.group, planned.label, planned.sheet.title, packet.pages[key], key, planned.attachments)
+        PacketPart(planned.group, planned.label, planned.sheet.title, packet.pages.get(key, 1), key, planned.attachments)
         for key, planned in enumerate(packet.sheets)
     )
     agenda = build_agenda(
@@ -236,4 +281,4 @@ def _view(packet: _PlannedPacket) -> Packet:
         link=no_link,
         findings=meeting.findings,
     )
-    return Packet(agenda=agenda, author=config.council, attachments=packet.attachments, parts=parts)
+    return Packet(agenda=agenda, author=config.council, attachments=packet.attachments, parts=parts, front_pages=front_pages)

@@ -11,8 +11,10 @@ through the `css_string` filter, which makes it one quoted CSS string (escaping 
 backslashes, line breaks and `<`, so it cannot end the string or the `<style>`).
 
 PDF is printed from the HTML templates: `paged` (a `Paged`, None for a screen's HTML)
-adds the print stylesheet, and `packet` (a meeting's `Packet`) makes the agenda page the
-packet's cover, 次第 and page frames. The format names the output, `.pdf`.
+adds the print rules to the stylesheet, which is then left out of the page's `<style>`
+and given to the printer apart (`stylesheet`), and `packet` (a meeting's `Packet`) makes
+the agenda page the packet's cover and 次第; `frames` numbers the packet's other pages.
+The format names the output, `.pdf`.
 
 Markdown (`*.md.j2`): autoescape is off, and every value printed with `{{ … }}` must go
 through the `md` filter, which escapes Markdown's inline syntax and HTML (`\\`, `` ` ``,
@@ -170,6 +172,15 @@ class Renderer:
 
     def agenda(self, page: AgendaPage, paged: Paged | None = None, packet: Packet | None = None) -> str:
         return self._render(f"meeting.{self._templates}.j2", meeting=page, paged=paged, packet=packet)
+
+    def stylesheet(self, paged: Paged) -> str:
+        """The stylesheet the HTML printed with `paged` is printed with: the one a screen's
+        page holds in its `<style>`, given to the printer apart."""
+        return self._render("_style.css.j2", paged=paged)
+
+    def frames(self, page: AgendaPage, paged: Paged, packet: Packet) -> str:
+        """The packet's frames: the pages that number a sheet's or an attachment's pages."""
+        return self._render("frames.html.j2", meeting=page, paged=paged, packet=packet)
 
     def stream(self, name: str, **context: Any) -> Iterator[str]:
         """The template `name` rendered a part at a time, for a page too long to hold (the

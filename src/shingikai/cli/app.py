@@ -175,6 +175,11 @@ def _warn(message: str) -> None:
     sys.stderr.write(f"{PROGRAM}: {message}\n")
 
 
+def _tell(line: str) -> None:
+    """A line of a stage's own (a finding, say), as it is, on stderr."""
+    sys.stderr.write(line + "\n")
+
+
 def _fail(message: str) -> NoReturn:
     raise ShingikaiError(message)
 
@@ -385,7 +390,6 @@ def init(
 
 @command
 def render(
-    ctx: typer.Context,
     paths: Paths,
     output: Annotated[
         Path | None,
@@ -426,27 +430,14 @@ def render(
     from ..lint.config import ConfigResolver
     from ..lint.pipeline import collect
     from ..lint.shelf import Shelf
-    from ..render.publish import Destination, admit, publish
-    from ..render.templates import EXTENSIONS, Renderer
+    from ..render.publish import admit
+    from ..render.target import choose_target
+    from ..render.templates import Renderer
 
+    # The shelf keeps the meeting file that choose_target reads, for admit.
     shelf = Shelf()
-    # One meeting file is several pages: it needs a directory, as several files do; but
-    # one PDF, the meeting's packet.
-    single_meeting = len(paths) == 1 and os.path.isfile(paths[0]) and shelf.meeting(paths[0]) is not None
-    printed = output_format == "pdf" or (
-        output_format is None and output is not None and not output.is_dir() and output.suffix.lower() == ".pdf"
-    )
-    destination = Destination.choose([Path(path) for path in paths], output, pages=single_meeting and not printed)
-    inferred = None
-    if destination.path is not None and not destination.directory:
-        inferred = EXTENSIONS.get(destination.path.suffix.lower())
-    if output_format is not None and inferred is not None and output_format != inferred:
-        raise UsageProblem(
-            ctx.command_path,
-            f"--format {output_format} と出力先 {destination.path} の拡張子（{destination.path.suffix}、{inferred}）が食い違っています。"
-            "どちらかを直すか、--format を省いて拡張子に任せてください",
-        )
-    renderer = Renderer(output_format or inferred or "html", templates)
+    target = choose_target(paths, output, output_format, shelf)
+    renderer = Renderer(target.format, templates)
     resolver = ConfigResolver(config)
     missing: list[str] = []
     collection = collect(paths, missing.append)
@@ -457,17 +448,9 @@ def render(
         return EXIT_USAGE
     if not files:
         _fail("出力する YAML ファイル（*.yaml / *.yml）が見つかりません")
-    def notify(line: str) -> None:
-        sys.stderr.write(line + "\n")
-
-    admitted = admit(files, collection.includes, resolver, shelf, force=force, notify=notify)
-    if renderer.format == "pdf":
-        from ..render.printing import publish_pdf
-
-        written = publish_pdf(renderer, destination, admitted, force=force, notify=notify)
-    else:
-        written = publish(renderer, destination, admitted, single_meeting=single_meeting)
-    if destination.path is not None:
+    admitted = admit(files, collection.includes, resolver, shelf, force=force, notify=_tell)
+    written = target.write(renderer, admitted, force=force, notify=_tell)
+    if written is not None:
         _warn(written)
     return EXIT_OK
 

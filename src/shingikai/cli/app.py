@@ -224,6 +224,7 @@ def lint(
     config: ConfigFile = None,
 ) -> int:
     """ケースファイルと会議ファイルを検査します（会議ファイルは議題の案件とともに）。終了コード: 0 問題なし、1 エラー（--strict なら警告も）、2 使い方や読み込みの問題。"""
+    from ..findings import Told
     from ..lint.config import ConfigResolver
     from ..lint.pipeline import lint_run
     from ..reporters import REPORTERS
@@ -242,23 +243,20 @@ def lint(
     reporter = REPORTERS[output_format](sys.stdout)
     totals = Totals()
     linted = unreadable = False
-    told: set[str] = set()
+    told = Told(verbose=verbose)
     for result in lint_run(paths, resolver, selected, ignored, tell_missing):
         linted = True
         if result.error is not None:
             _warn(result.error)
             unreadable = True
-        for note in result.notes:
-            # A note that holds for a whole repository comes with each of its files: said once.
-            if (verbose or not note.verbose) and note.message not in told:
-                told.add(note.message)
-                _warn(note.message)
+        for message in told.new(result.notes):
+            _warn(message)
         totals.add(result)
         reporter.file(result)
     if not linted and not missing:
         _fail("検査する YAML ファイル（*.yaml / *.yml）が見つかりません")
     reporter.finish(totals)
-    strict = strict or any(loaded.config.lint.strict for loaded in resolver.loaded())
+    strict = strict or resolver.strict()
     if unreadable or missing:
         return EXIT_USAGE
     if totals.errors or (strict and totals.warnings):

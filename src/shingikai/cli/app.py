@@ -135,7 +135,9 @@ def _bases() -> Sequence[str]:
 
 
 def _changes_formats() -> Sequence[str]:
-    return ("text", "json")
+    from ..reporters.changes import FORMATS
+
+    return FORMATS
 
 
 def _selectors(value: str | None) -> list[str] | None:
@@ -476,14 +478,14 @@ def changes(
     """案件ごとに、審議会の最後の決定の後に変わったこと（シートの項目名ごとに、前後の値、項目の追加と削除、欄の追加と削除）を表示します。決定は meetings/ の会議ファイルから、決定したときの内容は git の履歴から読みます。終了コード: 0 表示した（決定がない、git のリポジトリの外なども 0）、2 ケースファイルでない・読み込めない。"""
     from ..lint.config import ConfigResolver
     from ..lint.history import changes_since_decision
-    from ..reporters.changes import write_json, write_text
+    from ..reporters.changes import WRITERS
 
     reports, problems = changes_since_decision(paths, ConfigResolver(config))
     for problem in problems:
         _warn(problem)
     if problems:
         return EXIT_USAGE
-    (write_json if output_format == "json" else write_text)(sys.stdout, reports)
+    WRITERS[output_format](sys.stdout, reports)
     return EXIT_OK
 
 

@@ -13,6 +13,11 @@ class Severity(StrEnum):
     def of(cls, code: str) -> "Severity":
         return cls.WARNING if code.startswith("W") else cls.ERROR
 
+    @property
+    def label(self) -> str:
+        """The kind in Japanese, as `shingikai rules` lists it: エラー or 警告."""
+        return "エラー" if self is Severity.ERROR else "警告"
+
 
 class Span(NamedTuple):
     """A region of the source, 1-based; the end column is exclusive (as in SARIF)."""

@@ -284,7 +284,7 @@ def rules(
     if code is None:
         table = Table("コード", "種別", "内容", box=None, pad_edge=False)
         for rule in RULES:
-            table.add_row(rule.code, "エラー" if rule.severity.value == "error" else "警告", rule.title)
+            table.add_row(rule.code, rule.severity.label, rule.title)
         with console.capture() as captured:
             console.print(table)
         sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
@@ -292,8 +292,7 @@ def rules(
     rule = get(code)
     if rule is None:
         _fail(f"コード「{code}」はありません（`shingikai rules` で一覧を表示します）")
-    kind = "エラー" if rule.severity.value == "error" else "警告"
-    heading = f"# {rule.code} {rule.title}（{kind}）\n\n"
+    heading = f"# {rule.code} {rule.title}（{rule.severity.label}）\n\n"
     if console.is_terminal:
         console.print(Markdown(heading + rule.doc))
     else:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from checkout import copy_checkout
-from conftest import REPO, SHINGIKAI
+from conftest import REPO, SHINGIKAI, run
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"^```sh\n(.*?)^```", README, re.DOTALL | re.MULTILINE)
@@ -43,6 +43,14 @@ def _example(commands: list[str]) -> object:
 
 def test_the_lines_not_run_are_lines_of_the_readme() -> None:
     assert set(NOT_RUN) <= {_command(line) for commands in COMMANDS for line in commands}
+
+
+def test_every_command_of_the_help_has_an_example() -> None:
+    listed = run("--help").stdout.split("\nコマンド:\n", 1)[1]
+    names = re.findall(r"^  (\S+)  ", listed, re.MULTILINE)
+    assert names
+    examples = {line.split()[1] for commands in COMMANDS for line in commands if line.startswith("shingikai ")}
+    assert [name for name in names if name not in examples] == []
 
 
 @pytest.mark.parametrize("commands", [_example(commands) for commands in COMMANDS])

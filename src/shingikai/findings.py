@@ -1,5 +1,6 @@
 """What every stage produces: findings at a source position."""
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -11,6 +12,11 @@ class Severity(StrEnum):
     @classmethod
     def of(cls, code: str) -> "Severity":
         return cls.WARNING if code.startswith("W") else cls.ERROR
+
+    @property
+    def label(self) -> str:
+        """The kind in Japanese, as `shingikai rules` lists it: エラー or 警告."""
+        return "エラー" if self is Severity.ERROR else "警告"
 
 
 class Span(NamedTuple):
@@ -72,3 +78,21 @@ class Note(NamedTuple):
     # Said only with --verbose: a check skipped for a whole repository, as expected there
     # (no git, no work tree); the others say why one file's check was skipped.
     verbose: bool = False
+
+
+class Told:
+    """The notes a run has told: each message once (a note that holds for a whole
+    repository comes with each of its files), the verbose ones only when asked."""
+
+    def __init__(self, *, verbose: bool) -> None:
+        self.verbose = verbose
+        self._messages: set[str] = set()
+
+    def new(self, notes: Iterable[Note]) -> list[str]:
+        """The messages of `notes` to tell now; they count as told."""
+        fresh = []
+        for note in notes:
+            if (self.verbose or not note.verbose) and note.message not in self._messages:
+                self._messages.add(note.message)
+                fresh.append(note.message)
+        return fresh

@@ -135,7 +135,9 @@ def _bases() -> Sequence[str]:
 
 
 def _changes_formats() -> Sequence[str]:
-    return ("text", "json")
+    from ..reporters.changes import FORMATS
+
+    return FORMATS
 
 
 def _selectors(value: str | None) -> list[str] | None:
@@ -173,6 +175,11 @@ ConfigFile = Annotated[
 
 def _warn(message: str) -> None:
     sys.stderr.write(f"{PROGRAM}: {message}\n")
+
+
+def _tell(line: str) -> None:
+    """A line of a stage's own (a finding, say), as it is, on stderr."""
+    sys.stderr.write(line + "\n")
 
 
 def _fail(message: str) -> NoReturn:
@@ -219,6 +226,7 @@ def lint(
     config: ConfigFile = None,
 ) -> int:
     """ケースファイルと会議ファイルを検査します（会議ファイルは議題の案件とともに）。終了コード: 0 問題なし、1 エラー（--strict なら警告も）、2 使い方や読み込みの問題。"""
+    from ..findings import Told
     from ..lint.config import ConfigResolver
     from ..lint.pipeline import lint_run
     from ..reporters import REPORTERS
@@ -237,23 +245,20 @@ def lint(
     reporter = REPORTERS[output_format](sys.stdout)
     totals = Totals()
     linted = unreadable = False
-    told: set[str] = set()
+    told = Told(verbose=verbose)
     for result in lint_run(paths, resolver, selected, ignored, tell_missing):
         linted = True
         if result.error is not None:
             _warn(result.error)
             unreadable = True
-        for note in result.notes:
-            # A note that holds for a whole repository comes with each of its files: said once.
-            if (verbose or not note.verbose) and note.message not in told:
-                told.add(note.message)
-                _warn(note.message)
+        for message in told.new(result.notes):
+            _warn(message)
         totals.add(result)
         reporter.file(result)
     if not linted and not missing:
         _fail("検査する YAML ファイル（*.yaml / *.yml）が見つかりません")
     reporter.finish(totals)
-    strict = strict or any(loaded.config.lint.strict for loaded in resolver.loaded())
+    strict = strict or resolver.strict()
     if unreadable or missing:
         return EXIT_USAGE
     if totals.errors or (strict and totals.warnings):
@@ -279,7 +284,7 @@ def rules(
     if code is None:
         table = Table("コード", "種別", "内容", box=None, pad_edge=False)
         for rule in RULES:
-            table.add_row(rule.code, "エラー" if rule.severity.value == "error" else "警告", rule.title)
+            table.add_row(rule.code, rule.severity.label, rule.title)
         with console.capture() as captured:
             console.print(table)
         sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
@@ -287,8 +292,7 @@ def rules(
     rule = get(code)
     if rule is None:
         _fail(f"コード「{code}」はありません（`shingikai rules` で一覧を表示します）")
-    kind = "エラー" if rule.severity.value == "error" else "警告"
-    heading = f"# {rule.code} {rule.title}（{kind}）\n\n"
+    heading = f"# {rule.code} {rule.title}（{rule.severity.label}）\n\n"
     if console.is_terminal:
         console.print(Markdown(heading + rule.doc))
     else:
@@ -385,7 +389,6 @@ def init(
 
 @command
 def render(
-    ctx: typer.Context,
     paths: Paths,
     output: Annotated[
         Path | None,
@@ -426,27 +429,14 @@ def render(
     from ..lint.config import ConfigResolver
     from ..lint.pipeline import collect
     from ..lint.shelf import Shelf
-    from ..render.publish import Destination, admit, publish
-    from ..render.templates import EXTENSIONS, Renderer
+    from ..render.publish import admit
+    from ..render.target import choose_target
+    from ..render.templates import Renderer
 
+    # The shelf keeps the meeting file that choose_target reads, for admit.
     shelf = Shelf()
-    # One meeting file is several pages: it needs a directory, as several files do; but
-    # one PDF, the meeting's packet.
-    single_meeting = len(paths) == 1 and os.path.isfile(paths[0]) and shelf.meeting(paths[0]) is not None
-    printed = output_format == "pdf" or (
-        output_format is None and output is not None and not output.is_dir() and output.suffix.lower() == ".pdf"
-    )
-    destination = Destination.choose([Path(path) for path in paths], output, pages=single_meeting and not printed)
-    inferred = None
-    if destination.path is not None and not destination.directory:
-        inferred = EXTENSIONS.get(destination.path.suffix.lower())
-    if output_format is not None and inferred is not None and output_format != inferred:
-        raise UsageProblem(
-            ctx.command_path,
-            f"--format {output_format} と出力先 {destination.path} の拡張子（{destination.path.suffix}、{inferred}）が食い違っています。"
-            "どちらかを直すか、--format を省いて拡張子に任せてください",
-        )
-    renderer = Renderer(output_format or inferred or "html", templates)
+    target = choose_target(paths, output, output_format, shelf)
+    renderer = Renderer(target.format, templates)
     resolver = ConfigResolver(config)
     missing: list[str] = []
     collection = collect(paths, missing.append)
@@ -457,17 +447,9 @@ def render(
         return EXIT_USAGE
     if not files:
         _fail("出力する YAML ファイル（*.yaml / *.yml）が見つかりません")
-    def notify(line: str) -> None:
-        sys.stderr.write(line + "\n")
-
-    admitted = admit(files, collection.includes, resolver, shelf, force=force, notify=notify)
-    if renderer.format == "pdf":
-        from ..render.printing import publish_pdf
-
-        written = publish_pdf(renderer, destination, admitted, force=force, notify=notify)
-    else:
-        written = publish(renderer, destination, admitted, single_meeting=single_meeting)
-    if destination.path is not None:
+    admitted = admit(files, collection.includes, resolver, shelf, force=force, notify=_tell)
+    written = target.write(renderer, admitted, force=force, notify=_tell)
+    if written is not None:
         _warn(written)
     return EXIT_OK
 
@@ -495,14 +477,14 @@ def changes(
     """案件ごとに、審議会の最後の決定の後に変わったこと（シートの項目名ごとに、前後の値、項目の追加と削除、欄の追加と削除）を表示します。決定は meetings/ の会議ファイルから、決定したときの内容は git の履歴から読みます。終了コード: 0 表示した（決定がない、git のリポジトリの外なども 0）、2 ケースファイルでない・読み込めない。"""
     from ..lint.config import ConfigResolver
     from ..lint.history import changes_since_decision
-    from ..reporters.changes import write_json, write_text
+    from ..reporters.changes import WRITERS
 
     reports, problems = changes_since_decision(paths, ConfigResolver(config))
     for problem in problems:
         _warn(problem)
     if problems:
         return EXIT_USAGE
-    (write_json if output_format == "json" else write_text)(sys.stdout, reports)
+    WRITERS[output_format](sys.stdout, reports)
     return EXIT_OK
 
 

@@ -5,7 +5,9 @@ than rewrite that text, the command classes here use click's own extension point
 `format_usage`, `format_options` and `get_help_option` lay the help out with Japanese
 headings and the help texts the commands give; `parse_args` and `resolve_command`
 turn click's usage errors into `UsageProblem`s, worded from the exceptions' attributes
-(the option's name, the parameter, the possibilities) and never from their messages.
+(the option's name, the parameter, the possibilities) and never from their messages;
+`invoke` does the same for the options a stage below finds contradictory
+(`ConflictingOptions`).
 """
 
 import inspect
@@ -16,6 +18,7 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from ..errors import ConflictingOptions
 from ..suggest import nearest
 
 HELP_OPTION_TEXT = "この説明を表示します"
@@ -155,6 +158,12 @@ class JapaneseCommand(_Japanese, TyperCommand):
         if ctx.args:
             raise UsageProblem(ctx.command_path, f"余分な引数 {' '.join(ctx.args)} があります")
         return rest
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConflictingOptions as error:
+            raise UsageProblem(ctx.command_path, str(error)) from error
 
 
 class JapaneseGroup(_Japanese, TyperGroup):

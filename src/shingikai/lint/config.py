@@ -255,6 +255,10 @@ class ConfigResolver:
         found = [self._override] if self._override else list(self._by_given.values())
         return list({id(c): c for c in found}.values())
 
+    def strict(self) -> bool:
+        """Whether a configuration found so far sets `[lint] strict`: warnings fail the run."""
+        return any(loaded.config.lint.strict for loaded in self.loaded())
+
     def _search(self, start: Path) -> LoadedConfig:
         visited: list[Path] = []
         found = DEFAULT

@@ -36,7 +36,7 @@ from urllib.parse import quote
 
 from ..errors import Blocked, InputError, RenderError, os_reason
 from ..files import write_whole
-from ..findings import Severity
+from ..findings import Severity, Told
 from ..lint.config import ConfigResolver, LoadedConfig
 from ..lint.history import History
 from ..lint.pipeline import examine_run
@@ -186,18 +186,16 @@ def admit(
     unreadable = blocked = False
     # Whether a meeting is among what blocks the render, for the closing message.
     meeting_blocked = False
-    told: set[str] = set()
+    told = Told(verbose=False)
     for job, inspection, listed in examine_run(files, given, resolver, shelf, History()):
         result = inspection.result
         if result.error is not None:
             notify(result.error)
             unreadable = True
             continue
-        # As lint says them: why a case's W504 (and so its notice) was skipped, once each.
-        for note in result.notes:
-            if not note.verbose and note.message not in told:
-                told.add(note.message)
-                notify(note.message)
+        # As lint without --verbose says them: why a case's W504 (and so its notice) was skipped.
+        for message in told.new(result.notes):
+            notify(message)
         lines = tuple(plain_line(finding) for finding in result.findings)
         for line in lines:
             notify(line)

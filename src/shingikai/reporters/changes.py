@@ -17,8 +17,8 @@ as ＋added −removed; a section as 追加 or 削除. `--format json` gives the
 """
 
 import os
-from collections.abc import Iterator, Sequence
-from typing import IO, Any, NamedTuple
+from collections.abc import Callable, Iterator, Sequence
+from typing import IO, Any, Final, NamedTuple
 
 from ..lint.history import CaseChanges, Status
 from ..model.changes import Change, ChangeKind
@@ -144,3 +144,9 @@ def write_json(stream: IO[str], reports: Sequence[CaseChanges]) -> None:
 
     json.dump({"cases": [report_object(report) for report in reports]}, stream, ensure_ascii=False, indent=2)
     stream.write("\n")
+
+
+Writer = Callable[[IO[str], Sequence[CaseChanges]], None]
+# The writers by the name `--format` gives them, the default first.
+WRITERS: Final[dict[str, Writer]] = {"text": write_text, "json": write_json}
+FORMATS: Final = tuple(WRITERS)

@@ -287,6 +287,11 @@ shingikai render meetings/ -o build/site
 
 会議ファイルを検査すると、議題の案件も検査します。`render` は会議ごとのフォルダに次第とシートを書き出します。
 
+審議会が決定したら（継続審議のほかの会議の結果を書いたら）、会議ファイルをコミットします。決定を初めて書いたコミットでの
+ケースファイルの内容が、審議会が決定した内容です。その後にケースファイルの内容を変えてコミットすると、
+コミット前の検査が W504（警告）で知らせます。決定の後に何が変わったかは `shingikai changes cases/案件名.yaml` が
+シートの項目名ごとに表示します（決定がまだなければ、そう示します）。
+
 ## 台帳（相手方別・項目別・運用状況）
 
 ```sh
@@ -303,6 +308,8 @@ shingikai report cases/ meetings/ -o build/register.xlsx
 「準備」の `pre-commit install` により、コミットのたびに `.pre-commit-config.yaml` のフックが
 変更した `cases/` のケースファイルと `meetings/` の会議ファイルを `shingikai lint` で検査し、エラーがあればコミットを止めます。
 指摘は `ファイル:行:列: コード メッセージ` の形で表示されます。
+W504（決定の後の変更）などの警告はコミットを止めません。止めるには `{CONFIG_FILE}` の `[lint]` で
+`strict = true` にします。
 
 フックは `{LAUNCHER}` を通して `{VENV}` の shingikai を使うので、仮想環境を有効にしていない
 シェルやエディタの Git 機能からのコミットも検査されます。`{VENV}` になければ PATH の shingikai を使い、

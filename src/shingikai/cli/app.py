@@ -447,8 +447,9 @@ def render(
         return EXIT_USAGE
     if not files:
         _fail("出力する YAML ファイル（*.yaml / *.yml）が見つかりません")
-    admitted = admit(files, collection.includes, resolver, shelf, force=force, notify=_tell)
-    written = target.write(renderer, admitted, force=force, notify=_tell)
+    with target.typesetting() as typesetter:
+        admitted = admit(files, collection.includes, resolver, shelf, force=force, notify=_tell)
+        written = target.write(renderer, admitted, typesetter, force=force, notify=_tell)
     if written is not None:
         _warn(written)
     return EXIT_OK

@@ -45,6 +45,7 @@ from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import NameObject, TextStringObject
 
 from ..errors import RenderError
+from .templates import css_string
 
 if TYPE_CHECKING:
     from .packet import Packet
@@ -168,16 +169,23 @@ R = TypeVar("R")
 
 
 class Typesetter:
-    """Typesetting for one render: in this process, or, when the render has more than one
-    document (`parallel`) and the machine more than one core, over a pool of processes, one
-    a core. With a pool, every document is typeset in it (the fronts and frames too), so that this
-    process never starts Pango and is safe to fork at any time."""
+    """Typesetting for one render: in this process, or, for a render of more than one
+    document (`parallel`) on a machine of more than one core, over a pool of processes, one
+    a core, started at once: they load WeasyPrint and lay out a line of Japanese while this
+    process checks the files. With a pool, every document is typeset in it (the fronts and
+    frames too), so that this process never loads WeasyPrint nor starts Pango."""
 
     def __init__(self, *, parallel: bool) -> None:
-        _weasyprint()
         self.workers = (os.cpu_count() or 1) if parallel else 1
         self._fonts: list[str] | None = None
         self._pool: Executor | None = None
+        if self.workers > 1:
+            # Forked, a worker starts with shingikai imported; WeasyPrint it loads itself.
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_warm_up)
+            # The pool starts its processes with the first job.
+            self._pool.submit(len, ())
 
     def font(self, configured: str) -> str:
         if self._fonts is None:
@@ -186,13 +194,8 @@ class Typesetter:
 
     def map(self, function: Callable[[T], R], jobs: Sequence[T]) -> list[R]:
         """`function` of each job, in order."""
-        if self.workers < 2:
-            return [function(job) for job in jobs]
         if self._pool is None:
-            # Forked workers start with WeasyPrint imported.
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            return [function(job) for job in jobs]
         return list(self._pool.map(function, jobs))
 
     def __enter__(self) -> Typesetter:
@@ -201,6 +204,18 @@ class Typesetter:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
         if self._pool is not None:
             self._pool.shutdown()
+
+
+def _warm_up() -> None:
+    """A worker's first steps, which its first sheet would otherwise wait for: WeasyPrint
+    loaded, fontconfig read, a Japanese font opened. A pool whose initializer raises is
+    broken for every job, with no word of why: whatever fails here is let be, to fail again,
+    with its message, in the worker's first job."""
+    try:
+        font = choose_font("", japanese_fonts())
+        _document(Printable('<html lang="ja"><body>狛江</body></html>', f"html {{ font-family: {css_string(font)}; }}"))
+    except Exception:  # noqa: BLE001 - said above
+        return
 
 
 def runs(weights: Sequence[int], count: int) -> list[range]:

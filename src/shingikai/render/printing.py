@@ -124,7 +124,13 @@ def _position(path: Path, key: tuple[str, int, str]) -> str:
 
 
 def publish_pdf(
-    renderer: Renderer, destination: Destination, admitted: Admitted, *, force: bool, notify: Callable[[str], None]
+    renderer: Renderer,
+    destination: Destination,
+    admitted: Admitted,
+    typesetter: Typesetter,
+    *,
+    force: bool,
+    notify: Callable[[str], None],
 ) -> str:
     """Typeset everything in memory, then write it; a sentence saying what was written."""
     if destination.path is None:
@@ -134,14 +140,13 @@ def publish_pdf(
     else:
         meetings, cases = admitted.meetings[:1], ([] if admitted.meetings else admitted.cases[:1])
     binder = _Binder()
-    with Typesetter(parallel=bool(meetings) or len(cases) > 1) as typesetter:
-        packets = [_plan_packet(meeting, admitted, renderer, typesetter, binder) for meeting in meetings]
-        for problem in binder.problems:
-            notify(problem)
-        if binder.problems and not force:
-            raise Blocked("綴じられない資料があるため、何も出力しませんでした（資料のファイルを直すか、--force でその資料を除いて出力します）")
-        sheets = [_sheet_printable(case, renderer, typesetter) for case in cases]
-        outputs = _typeset(typesetter, renderer, packets, sheets)
+    packets = [_plan_packet(meeting, admitted, renderer, typesetter, binder) for meeting in meetings]
+    for problem in binder.problems:
+        notify(problem)
+    if binder.problems and not force:
+        raise Blocked("綴じられない資料があるため、何も出力しませんでした（資料のファイルを直すか、--force でその資料を除いて出力します）")
+    sheets = [_sheet_printable(case, renderer, typesetter) for case in cases]
+    outputs = _typeset(typesetter, renderer, packets, sheets)
     if not destination.directory:
         destination.prepare()
         write_atomic(destination.path, outputs[0])

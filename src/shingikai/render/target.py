@@ -6,21 +6,26 @@ outputs go, whether the one input is a meeting; and which route writes that form
   contradicts is a usage problem (`ConflictingOptions`).
 - One meeting file, given alone, is several pages (its 次第 and its sheets): they need a
   directory, as several files do. Printed, it is one file, the meeting's packet.
-- PDF is written by printing.py, every other format by publish.py.
+- PDF is written by printing.py, with a typesetter had before the files are checked
+  (`typesetting`), every other format by publish.py.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from ..errors import ConflictingOptions
 from ..lint.shelf import Shelf
 from .publish import Admitted, Destination, publish
 from .templates import EXTENSIONS, Renderer
+
+if TYPE_CHECKING:
+    from .pdf import Typesetter
 
 PRINTED: Final = "pdf"
 DEFAULT_FORMAT: Final = "html"
@@ -39,14 +44,30 @@ class Target:
     def printed(self) -> bool:
         return self.format == PRINTED
 
-    def write(self, renderer: Renderer, admitted: Admitted, *, force: bool, notify: Callable[[str], None]) -> str | None:
-        """Write everything admitted, all or nothing; a sentence saying what was written to a
-        file or a directory (None when it went to stdout)."""
-        if self.printed:
-            # WeasyPrint and pypdf are loaded only for a PDF.
+    @contextmanager
+    def typesetting(self) -> Iterator[Typesetter | None]:
+        """For a PDF, its typesetter, to be had before the files are checked: for a packet or
+        a directory, its processes load WeasyPrint meanwhile."""
+        if not self.printed:
+            yield None
+            return
+        # pypdf (and, in the typesetter's processes, WeasyPrint) are loaded only for a PDF.
+        from .pdf import Typesetter
+
+        several = self.destination.path is not None and (self.single_meeting or self.destination.directory)
+        with Typesetter(parallel=several) as typesetter:
+            yield typesetter
+
+    def write(
+        self, renderer: Renderer, admitted: Admitted, typesetter: Typesetter | None, *, force: bool, notify: Callable[[str], None]
+    ) -> str | None:
+        """Write everything admitted, all or nothing (a PDF with `typesetter`, from
+        `typesetting`); a sentence saying what was written to a file or a directory (None
+        when it went to stdout)."""
+        if typesetter is not None:
             from .printing import publish_pdf
 
-            written = publish_pdf(renderer, self.destination, admitted, force=force, notify=notify)
+            written = publish_pdf(renderer, self.destination, admitted, typesetter, force=force, notify=notify)
         else:
             written = publish(renderer, self.destination, admitted, single_meeting=self.single_meeting)
         return None if self.destination.path is None else written

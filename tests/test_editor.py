@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from shingikai.model.case import SECTIONS, Case, NoticeGiven, NoticeWithheld, Pr
 from shingikai.model.meeting import Meeting
 
 from conftest import CASES, MINIMAL, REPO, lint_json, run
-from language_server import LanguageServer
+from language_server import TIMEOUT, LanguageServer
 
 SERVERS = REPO / "tests" / "editor"
 RELEASES = sorted(
@@ -84,8 +85,20 @@ def yaml_language_server(request: pytest.FixtureRequest, workspace_schemas: dict
         pytest.skip(f"エディタのテストを省きます: {missing}")
     settings = {"yaml": {**SETTINGS["yaml"], "schemas": workspace_schemas}}
     server = LanguageServer(["node", str(_script(request.param)), "--stdio"], REPO, settings, locale="ja")
+    _wait_for_the_schemas(server)
     yield server
     server.close()
+
+
+def _wait_for_the_schemas(server: LanguageServer) -> None:
+    """Until the server offers the schemas' keys: it applies its settings, then reads each
+    schema, after it has answered `initialize` (a first test would otherwise race it)."""
+    deadline = time.monotonic() + TIMEOUT
+    for probe in (REPO / "cases" / "ready.yaml", REPO / "meetings" / "ready.yaml"):
+        uri = server.open(probe, "")
+        while "kind" not in {item["label"] for item in server.completion(uri, 0, 0)}:
+            assert time.monotonic() < deadline, f"{TIMEOUT} 秒待っても {probe.parent.name}/ のスキーマが使われません"
+            time.sleep(0.1)
 
 
 def _position(text: str, line_start: str, token: str) -> dict[str, int]:

@@ -673,7 +673,7 @@ def command_line() -> Any:
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
-    arguments = list(sys.argv[1:] if argv is None else argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
     try:
         code = command_line().main(args=arguments, prog_name=PROGRAM, standalone_mode=False)
     except UsageProblem as error:

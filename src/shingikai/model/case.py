@@ -49,11 +49,14 @@ def is_blank(value: Any) -> bool:
 class SheetModel(BaseModel):
     """A part of the sheet: unknown keys are errors; empty values count as missing."""
 
+    # Built when first validated: a lint validates a case file as a whole `Case` (whose
+    # validator holds every part's), so the parts' own validators are never built.
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
         str_strip_whitespace=True,
         coerce_numbers_to_str=True,
+        defer_build=True,
     )
 
     @model_validator(mode="before")

@@ -50,13 +50,14 @@ _INITIALS: Final = {
 # dates); at most four digits before 年, 月 or 日 (1,800件 is none); a day's digits
 # after a joint (から, not か alone). A search for them skips the rest of the text at C
 # speed (the pattern opens with their class), and the date pattern is tried only there.
-_ERA_INITIALS: Final = "".join(name[0] for name in ERAS)
+# What follows the class is written without further classes of scattered non-ASCII
+# characters: each costs start-up to compile.
 _DATE_START = re.compile(
     rf"[{''.join(_INITIALS)}0-9０-９～〜~か]"
-    rf"(?:(?<=[{_ERA_INITIALS}])[{''.join(name[1] for name in ERAS)}]"
-    rf"|(?<=[{''.join(_INITIALS)}])(?=[元0-9０-９])"
-    r"|(?<=[0-9０-９])(?=[0-9０-９]{0,3}\s*[年月日])"
-    r"|(?<=[～〜~])(?=\s*[0-9０-９])"
+    "(?:" + "|".join(f"(?<={name[0]}){name[1]}" for name in ERAS)
+    + r"|(?<![0-9０-９])(?:(?=元)|(?=[0-9０-９]))"
+    r"|(?<=[0-9０-９])(?:(?=[0-9０-９]{0,3}\s*年)|(?=[0-9０-９]{0,3}\s*[月日]))"
+    r"|(?<=[～〜])(?=\s*[0-9０-９])|(?<=~)(?=\s*[0-9０-９])"
     r"|(?<=か)(?=ら\s*[0-9０-９]))"
 )
 _DATES = re.compile(

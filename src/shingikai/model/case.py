@@ -29,6 +29,8 @@ T = TypeVar("T")
 
 
 def _no_repeats(values: list[T]) -> list[T]:
+    if len(set(values)) == len(values):
+        return values
     seen: set[T] = set()
     repeated = [i for i, value in enumerate(values) if value in seen or seen.add(value)]
     if repeated:
@@ -62,8 +64,11 @@ class SheetModel(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _blank_is_missing(cls, data: Any) -> Any:
-        if isinstance(data, dict) and any(map(is_blank, data.values())):
-            return {key: value for key, value in data.items() if not is_blank(value)}
+        if isinstance(data, dict):
+            # is_blank, inline: this runs on every mapping of every file.
+            for value in data.values():
+                if value is None or (isinstance(value, str) and (not value or value.isspace())):
+                    return {key: value for key, value in data.items() if not is_blank(value)}
         return data
 
 

@@ -22,7 +22,7 @@ from ..loading.document import Document
 from ..model.case import Case
 from ..model.agenda import AgendaCase, Approval, Decided
 from ..model.changes import Change, compare
-from ..model.validation import validate, validate_meeting
+from ..model.validation import prepare, validate, validate_meeting
 from ..model.vocabulary import is_meeting
 from ..repository import repository_root
 from ..rules.meeting import CHANGED_SINCE_DECISION
@@ -300,6 +300,8 @@ def lint_all(
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    # Built once here, not once per worker.
+    prepare()
     # What is already built is never garbage: kept out of the collector's walks, the
     # forked workers do not copy its pages just to look at them.
     gc.freeze()

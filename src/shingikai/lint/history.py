@@ -141,6 +141,9 @@ class History:
 
     def __init__(self) -> None:
         self._repositories: dict[Path, _Repository] = {}
+        # By the directory as written (and the configuration's root): a directory's
+        # repository is found once, not once per file.
+        self._by_directory: dict[tuple[str, Path | None], _Repository] = {}
 
     def look(self, path: str, configured_root: Path | None, document: Document, shelf: Shelf) -> Looked:
         """What the history says of the case file at `path`, whose current content is `document`."""
@@ -162,10 +165,14 @@ class History:
         self._read(path, configured_root, shelf)
 
     def _read(self, path: str, configured_root: Path | None, shelf: Shelf) -> _Repository:
-        root = repository_root(os.path.dirname(os.path.abspath(path)), configured_root)
-        repository = self._repositories.get(root)
+        key = (os.path.dirname(path), configured_root)
+        repository = self._by_directory.get(key)
         if repository is None:
-            repository = self._repositories[root] = _read_repository(root, shelf)
+            root = repository_root(os.path.dirname(os.path.abspath(path)), configured_root)
+            repository = self._repositories.get(root)
+            if repository is None:
+                repository = self._repositories[root] = _read_repository(root, shelf)
+            self._by_directory[key] = repository
         return repository
 
 

@@ -22,7 +22,7 @@ from ..loading.document import Document
 from ..model.case import Case
 from ..model.agenda import AgendaCase, Approval, Decided
 from ..model.changes import Change, compare
-from ..model.validation import validate, validate_meeting
+from ..model.validation import prepare, validate, validate_meeting
 from ..model.vocabulary import is_meeting
 from ..repository import repository_root
 from ..rules.meeting import CHANGED_SINCE_DECISION
@@ -157,7 +157,8 @@ def examine(job: Job, shelf: Shelf | None = None, history: History | None = None
         return Inspection(_result(job, loaded.problems, loaded.text, None))
     ignored = job.selection.for_file(job.path)
     notes: tuple[Note, ...] = ()
-    if is_meeting(document.data):
+    meeting_file = is_meeting(document.data)
+    if meeting_file:
         shelf = Shelf() if shelf is None else shelf
         shelf.keep(job.path, loaded)
         subject, found = _meeting_subject(document, job, shelf)
@@ -165,38 +166,39 @@ def examine(job: Job, shelf: Shelf | None = None, history: History | None = None
         validation = (shelf.validation(job.path) if shelf is not None and shelved else None) or validate(document)
         approval: Approval | None = None
         changes: tuple[Change, ...] = ()
+        root = job.config.root
         if job.selection.enabled(CHANGED_SINCE_DECISION, ignored):
             shelf = Shelf() if shelf is None else shelf
-            looked = (History() if history is None else history).look(job.path, job.config.root, document, shelf)
+            looked = (History() if history is None else history).look(job.path, root, document, shelf)
             note = looked.note(job.path)
             notes = (note,) if note is not None else ()
             approval = looked.approval
             if approval is not None and approval.data is not document.data:
                 changes = compare(approval.data, document.data)
-        subject = Subject(
-            document=document,
-            case=validation.case,
-            invalid=validation.invalid,
-            config=job.config.config,
-            file=job.path,
-            configured_root=job.config.root,
-            approval=approval,
-            changes=changes,
-        )
+        subject = Subject(document, validation.case, validation.invalid, job.config.config, job.path, root, approval=approval, changes=changes)
         found = validation.problems
     problems = [*document.problems, *found]
-    for rule in job.selection.checks(ignored):
-        if rule.applies_to(subject):
+    if subject.case is not None and not subject.invalid:
+        # A case file that validated as written: every check of a case file applies.
+        for rule in job.selection.case_checks(ignored):
             for problem in rule.check(subject):
                 problems.append(CodedProblem(rule.code, problem))
-    result = _result(job, problems, loaded.text, document, ignored)._replace(notes=notes)
+    else:
+        for rule in job.selection.checks(ignored):
+            if rule.applies_to(subject):
+                for problem in rule.check(subject):
+                    problems.append(CodedProblem(rule.code, problem))
+    if problems:
+        result = _result(job, problems, loaded.text, document, ignored)
+        if notes:
+            result = result._replace(notes=notes)
+    else:
+        result = FileResult(job.path, notes=notes)
     if subject.agenda:
         from .agenda import cases_to_lint
 
         result = result._replace(cases=cases_to_lint(subject.agenda))
-    return Inspection(
-        result, subject.case, subject.meeting, subject.agenda, is_meeting(document.data), subject.approval, subject.changes
-    )
+    return Inspection(result, subject.case, subject.meeting, subject.agenda, meeting_file, subject.approval, subject.changes)
 
 
 def _meeting_subject(document: Document, job: Job, shelf: Shelf) -> tuple[Subject, tuple[CodedProblem, ...]]:
@@ -303,6 +305,8 @@ def lint_all(
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    # Built once here, not once per worker.
+    prepare()
     # What is already built is never garbage: kept out of the collector's walks, the
     # forked workers do not copy its pages just to look at them.
     gc.freeze()

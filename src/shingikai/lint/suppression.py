@@ -92,6 +92,11 @@ class Selection(NamedTuple):
         """The registered checks this selection runs on a file with `ignored`."""
         return _enabled_checks(self.select, ignored)
 
+    def case_checks(self, ignored: tuple[str, ...]) -> tuple[Rule, ...]:
+        """Those of `checks` that apply to a case file that validated as written: all but
+        the meeting's (see `Rule.applies_to`)."""
+        return _case_checks(self.select, ignored)
+
 
 def _selected(code: str, select: tuple[str, ...], ignored: tuple[str, ...]) -> bool:
     return (not select or matches(code, select)) and not matches(code, ignored)
@@ -100,3 +105,8 @@ def _selected(code: str, select: tuple[str, ...], ignored: tuple[str, ...]) -> b
 @lru_cache(maxsize=64)
 def _enabled_checks(select: tuple[str, ...], ignored: tuple[str, ...]) -> tuple[Rule, ...]:
     return tuple(rule for rule in CHECKS if _selected(rule.code, select, ignored))
+
+
+@lru_cache(maxsize=64)
+def _case_checks(select: tuple[str, ...], ignored: tuple[str, ...]) -> tuple[Rule, ...]:
+    return tuple(rule for rule in _enabled_checks(select, ignored) if rule.needs != "meeting")

@@ -346,6 +346,9 @@ def _key_text(node: Node) -> str:
     return f"（{node.start_mark.line + 1} 行目のリストやマッピングのキー）"
 
 
+_new_tuple: Final = tuple.__new__
+
+
 class _Builder:
     """Nodes to plain data in one walk: the hot path of every lint, kept lean."""
 
@@ -383,7 +386,8 @@ class _Builder:
                 # The header line (`|`, `>-`, and any comment after it) is not content.
                 header_end = _LINE_BREAK.search(self.text, start, node.end_mark.index)
                 start = header_end.end() if header_end else node.end_mark.index
-            self.texts.append(TextScalar(path, value, start, node.end_mark.index, line))
+            # tuple.__new__: the NamedTuple's own __new__ is a Python call, once per string.
+            self.texts.append(_new_tuple(TextScalar, (path, value, start, node.end_mark.index, line)))
             return value
         if self.remaining < 0:
             self._too_large(node, f"値の数が多すぎます（エイリアスの展開を含めて {MAX_VALUES:,} 個まで）")

@@ -29,6 +29,8 @@ T = TypeVar("T")
 
 
 def _no_repeats(values: list[T]) -> list[T]:
+    if len(set(values)) == len(values):
+        return values
     seen: set[T] = set()
     repeated = [i for i, value in enumerate(values) if value in seen or seen.add(value)]
     if repeated:
@@ -49,18 +51,24 @@ def is_blank(value: Any) -> bool:
 class SheetModel(BaseModel):
     """A part of the sheet: unknown keys are errors; empty values count as missing."""
 
+    # Built when first validated: a lint validates a case file as a whole `Case` (whose
+    # validator holds every part's), so the parts' own validators are never built.
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
         str_strip_whitespace=True,
         coerce_numbers_to_str=True,
+        defer_build=True,
     )
 
     @model_validator(mode="before")
     @classmethod
     def _blank_is_missing(cls, data: Any) -> Any:
-        if isinstance(data, dict) and any(map(is_blank, data.values())):
-            return {key: value for key, value in data.items() if not is_blank(value)}
+        if isinstance(data, dict):
+            # is_blank, inline: this runs on every mapping of every file.
+            for value in data.values():
+                if value is None or (isinstance(value, str) and (not value or value.isspace())):
+                    return {key: value for key, value in data.items() if not is_blank(value)}
         return data
 
 

@@ -45,9 +45,21 @@ _INITIALS: Final = {
     **{letter: name for letter, name in zip("ＭＴＳＨＲ", ERAS, strict=True)},
 }
 
-# Every form starts with one of these characters: a search for them skips the rest of
-# the text at C speed, and the date pattern is tried only where one is.
-_DATE_START = re.compile(rf"[{''.join(_INITIALS)}0-9０-９～〜~か]")
+# Every form starts with one of these characters, followed by what that form needs
+# next: an era's second character, or a year after an initial (説明 and 大きい are not
+# dates); at most four digits before 年, 月 or 日 (1,800件 is none); a day's digits
+# after a joint (から, not か alone). A search for them skips the rest of the text at C
+# speed (the pattern opens with their class), and the date pattern is tried only there.
+# What follows the class is written without further classes of scattered non-ASCII
+# characters: each costs start-up to compile.
+_DATE_START = re.compile(
+    rf"[{''.join(_INITIALS)}0-9０-９～〜~か]"
+    "(?:" + "|".join(f"(?<={name[0]}){name[1]}" for name in ERAS)
+    + r"|(?<![0-9０-９])(?:(?=元)|(?=[0-9０-９]))"
+    r"|(?<=[0-9０-９])(?:(?=[0-9０-９]{0,3}\s*年)|(?=[0-9０-９]{0,3}\s*[月日]))"
+    r"|(?<=[～〜])(?=\s*[0-9０-９])|(?<=~)(?=\s*[0-9０-９])"
+    r"|(?<=か)(?=ら\s*[0-9０-９]))"
+)
 _DATES = re.compile(
     "(?:"
     # 令和3年12月14日（火）, 令和元年度, 平成31年4月

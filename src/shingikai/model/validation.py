@@ -58,6 +58,12 @@ class MeetingValidation(NamedTuple):
     invalid: frozenset[DataPath]
 
 
+def prepare() -> None:
+    """Build the case model's validator now, not at the first case validated: before a
+    process pool forks, so that its workers inherit it built."""
+    Case.model_rebuild()
+
+
 def validate(document: Document) -> Validation:
     """A case file against the case format."""
     return Validation(*_validated(document, Case))

@@ -229,8 +229,13 @@ def item_named_but_not_ticked(subject: Subject) -> Iterator[Problem]:
     }
     texts_of: dict[str, list[TextScalar]] = {}
     for scalar in subject.document.texts:
-        if scalar.path[0] in sections and scalar.path[1] not in _NOT_A_SECTION_TEXT or scalar.path == ("summary",):
-            texts_of.setdefault(str(scalar.path[0]), []).append(scalar)
+        path = scalar.path
+        head = path[0]
+        if head in sections:
+            if path[1] not in _NOT_A_SECTION_TEXT:
+                texts_of.setdefault(str(head), []).append(scalar)
+        elif path == ("summary",):
+            texts_of.setdefault("summary", []).append(scalar)
     if sections and len(sections) == len(list(case.action_sections())):
         for item, scalar, match in _named_items(texts_of.get("summary", ())):
             if not _ticked(item, sections.values()):

@@ -171,4 +171,4 @@ def collect(*modules: ModuleType) -> tuple[Rule, ...]:
 
 def matches(code: str, selectors: Iterable[str]) -> bool:
     """Whether a code is named by any selector: a whole code or a prefix (`W`, `E3`, `W40`)."""
-    return any(code.startswith(selector) for selector in selectors)
+    return code.startswith(tuple(selectors))

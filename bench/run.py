@@ -147,7 +147,10 @@ def files_of(count: int) -> list[str]:
 
 
 def commands(files: list[str], directory: str) -> dict[str, list[str]]:
-    stack = {"stack (import yaml, pydantic, typer)": [str(PYTHON), "-c", STACK]} if len(files) == 1 else {}
+    stack = {
+        "stack (import yaml, pydantic, typer)": [str(PYTHON), "-c", STACK],
+        "a minimal Typer command (bench/typer_command.py)": [str(PYTHON), str(HERE / "typer_command.py"), *files],
+    } if len(files) == 1 else {}
     return {
         "shingikai": [str(SHINGIKAI), "lint", *files],
         # The same files as one directory argument: CPython keeps several copies of its
@@ -331,6 +334,10 @@ def table(results: list[dict[str, object]], render: dict[str, object] | None, in
         added = by_count["1"]["differences_ms"][stack]  # type: ignore[index]
         verdict = "pass" if added <= STACK_BUDGET_MS else "FAIL"
         lines.append(f"| 1 file: what shingikai adds to `{STACK}` (median paired difference) | {added:.0f} ms | ≤ {STACK_BUDGET_MS:.0f} ms | {verdict} | |")
+        minimal = by_count["1"]["differences_ms"]["a minimal Typer command (bench/typer_command.py)"]  # type: ignore[index]
+        typer_itself = added - minimal
+        lines.append(f"| (reference) 1 file: what a minimal Typer command adds to `{STACK}` | {typer_itself:.0f} ms | | | |")
+        lines.append(f"| (reference) 1 file: what shingikai adds to a minimal Typer command | {minimal:.0f} ms | | | |")
     if "10000" in by_count:
         value = by_count["10000"]["ratios"]["floor-2core"]  # type: ignore[index]
         cpu = by_count["10000"]["cpu_ratios"]["floor-2core"]  # type: ignore[index]

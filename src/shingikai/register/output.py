@@ -9,7 +9,8 @@
   autofilter over the whole table, each column as wide as its widest cell (a wide
   character counts two; at most MAX_WIDTH), A4 landscape.
 - html: one self-contained page with the four views (templates/register.html.j2,
-  rendered in the sandbox, autoescaped, like the sheets).
+  rendered in the sandbox, autoescaped, like the sheets; the cells of a row escaped and
+  made by `html_cells`, whose output the template places row by row).
 - json: the long table as an array of objects keyed by the column names.
 - table: on a terminal, a rich table of the long table (or of the view asked for);
   elsewhere plain: a line per row, the cells separated by tabs, line breaks and tabs
@@ -30,6 +31,8 @@ from itertools import chain, islice
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Final
+
+from markupsafe import Markup, escape
 
 from ..errors import ShingikaiError, os_reason
 from ..files import whole_file
@@ -58,6 +61,10 @@ _PLAIN_SPACE: Final = re.compile(r"[\t\r\n]+")
 _WIDE: Final = frozenset("WFA")
 # The control characters that XML 1.0, and so an xlsx, cannot hold (openpyxl refuses them).
 _ILLEGAL_IN_XLSX: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What HTML escaping changes (markupsafe's `escape`, which autoescape uses): & < > " '.
+_HTML_SPECIAL: Final = re.compile("[&<>\"']")
+# How many escaped values the html keeps for reuse (html_cells).
+_ESCAPED_KEPT: Final = 4096
 
 
 def write(
@@ -195,6 +202,37 @@ def _rich_table(view: View) -> None:
     Console(highlight=False).print(table)
 
 
+def html_cells(rows: Iterable[tuple[Cell, ...]]) -> Iterator[Markup]:
+    """Each row's cells as the html's table cells, `<td>…</td>` each, every value escaped
+    as the template's autoescape escapes it (markupsafe's `escape`): the template places
+    each row's cells in its own row markup (`<tr>{{ cells }}</tr>`).
+
+    Why not `{% for cell in row %}<td>{{ cell }}</td>{% endfor %}` in the template: the
+    register of 10,000 cases has 1.8 million cells, and Jinja escapes each one into a new
+    Markup and yields three pieces for it through three generators, ≈ 1.5 µs a cell,
+    which alone took the html past the time the issue allows (bench/README.md, "The
+    register"). Here a row is one piece, and a value is escaped once while it recurs
+    (the rows of a case share its cells; 区分, 項目, 年度 and the like recur throughout).
+    """
+    escaped = _Escaped()
+    cell = escaped.__getitem__
+    for row in rows:
+        # Markup: each value escaped (`_Escaped`); the tags are this function's own.
+        yield Markup("<td>" + "</td><td>".join(map(cell, row)) + "</td>")
+
+
+class _Escaped(dict[Cell, str]):
+    """Values as HTML-escaped text, each escaped when first asked for and kept until a few
+    thousand are kept (then they are let go, so that memory stays flat)."""
+
+    def __missing__(self, value: Cell) -> str:
+        if len(self) >= _ESCAPED_KEPT:
+            self.clear()
+        text = str(value)
+        self[value] = escaped = str(escape(text)) if _HTML_SPECIAL.search(text) else text
+        return escaped
+
+
 def _html(register: Register, stream: BinaryIO, *, heading: str, scope: str) -> None:
     from ..render.templates import Renderer
 
@@ -212,8 +250,8 @@ def _html(register: Register, stream: BinaryIO, *, heading: str, scope: str) -> 
     }
 
     def write(text: IO[str]) -> None:
-        parts = Renderer("html", None).stream("register.html.j2", page=page)
-        # The template yields every cell in pieces: written a few thousand at a time.
+        parts = Renderer("html", None, filters={"html_cells": html_cells}).stream("register.html.j2", page=page)
+        # The template yields every row in pieces: written a few thousand at a time.
         for pieces in iter(lambda: list(islice(parts, 4096)), []):
             text.write("".join(pieces))
 

@@ -29,7 +29,7 @@ have any, with `{% call %}` (whose output is not a printed value).
 """
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,10 +157,14 @@ class Renderer:
     """One output format's templates: a sheet, a meeting's agenda page or an index to text
     (for PDF, the HTML that is printed)."""
 
-    def __init__(self, output_format: str, templates: Path | None) -> None:
+    def __init__(
+        self, output_format: str, templates: Path | None, filters: Mapping[str, Callable[..., Any]] | None = None
+    ) -> None:
+        """`filters`: what a caller's templates need beyond ours (the register's `html_cells`)."""
         self.format = output_format
         self._templates = _TEMPLATES[output_format]
         self._environment = _environment(self._templates, templates)
+        self._environment.filters.update(filters or {})
 
     def sheet(self, sheet: Sheet, paged: Paged | None = None) -> str:
         return self._render(f"sheet.{self._templates}.j2", sheet=sheet, paged=paged)

@@ -567,7 +567,7 @@ def report(
     """ケースファイルと会議ファイルを検査し、案件の台帳（案件・区分・項目ごとの一覧と、相手方別・項目別・運用状況）を表、CSV、Excel、HTML、JSON で出力します。終了コード: 0 すべてを載せた、1 検査エラーのあるファイルを載せなかった、2 使い方や読み込みの問題（何も出力しません）。"""
     from ..lint.config import ConfigResolver
     from ..model.eras import fiscal_year_label, fiscal_year_of
-    from ..register.output import ALL_VIEWS, EXTENSIONS, write
+    from ..register.output import ALL_VIEWS, EXTENSIONS, sorts_again, write
     from ..register.reading import gather
     from ..register.store import Store
     from ..register.views import Register
@@ -604,7 +604,7 @@ def report(
         missing.append(message)
         _warn(message)
 
-    store = Store()
+    store = Store(views=sorts_again(chosen, view))
     try:
         tally = gather(paths, resolver, store, force=force, notify=lambda line: sys.stderr.write(line + "\n"), missing=tell_missing)
         if missing:

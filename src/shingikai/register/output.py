@@ -36,7 +36,7 @@ from markupsafe import Markup, escape
 
 from ..errors import ShingikaiError, os_reason
 from ..files import whole_file
-from .views import DESCRIPTIONS, LISTING, Cell, Register, View
+from .views import BY_COUNTERPART, BY_ITEM, DESCRIPTIONS, LISTING, Cell, Register, View
 
 FORMATS: Final = ("table", "csv", "xlsx", "html", "json")
 # The format an output file's name says it is in.
@@ -65,6 +65,12 @@ _ILLEGAL_IN_XLSX: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _HTML_SPECIAL: Final = re.compile("[&<>\"']")
 # How many escaped values the html keeps for reuse (html_cells).
 _ESCAPED_KEPT: Final = 4096
+
+
+def sorts_again(output_format: str, view: str | None) -> bool:
+    """Whether the output has 相手方別 or 項目別, the views that sort the long table again
+    (the store then keeps their rows as the cases come: `Store(views=True)`)."""
+    return output_format in ALL_VIEWS or view in (BY_COUNTERPART, BY_ITEM)
 
 
 def write(

@@ -10,7 +10,7 @@ all is never counted.
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..findings import Severity
@@ -24,7 +24,7 @@ from ..model.eras import fiscal_year_of, period_start
 from ..model.vocabulary import AGENDA_LISTS
 from ..reporters.base import plain_line
 from ..repository import repository_root
-from .store import CaseRecord, Place, Store, pack
+from .store import CaseRecord, Place, Store, pack, pack_views
 from .table import LIST_SEPARATOR, case_rows
 
 if TYPE_CHECKING:
@@ -43,18 +43,19 @@ class Entry(NamedTuple):
     meeting_file: bool = False
 
 
-def read_entry(job: Job, shelf: Shelf, history: History) -> Entry:
-    """Lint one file as `shingikai lint` does, and keep what the register needs of it."""
+def read_entry(job: Job, shelf: Shelf, history: History, *, views: bool = False) -> Entry:
+    """Lint one file as `shingikai lint` does, and keep what the register needs of it (with
+    `views`, the case's rows of 項目別 and 相手方別 too)."""
     inspection = examine(job, shelf, history)
     if inspection.case is not None:
-        return Entry(inspection.result, case=_record(job, inspection.case))
+        return Entry(inspection.result, case=_record(job, inspection.case, views))
     if inspection.meeting is not None:
         places = _places(inspection.meeting, inspection.agenda, job.config.config.council)
         return Entry(inspection.result, places=places, meeting_file=True)
     return Entry(inspection.result, meeting_file=inspection.meeting_file)
 
 
-def _record(job: Job, case: Case) -> CaseRecord:
+def _record(job: Job, case: Case, views: bool) -> CaseRecord:
     directory, name = os.path.split(job.path)
     real_directory = _real_directory(directory)
     # A file's real path through its directory's, resolved once: one lstat per file.
@@ -64,6 +65,7 @@ def _record(job: Job, case: Case) -> CaseRecord:
     # Through a link from outside the repository: the path as given.
     file = (real[len(root) + 1 :] if inside else job.path).replace(os.sep, "/")
     start = period_start(case.period)
+    rows = case_rows(case)
     return CaseRecord(
         key=real,
         file=file,
@@ -71,7 +73,8 @@ def _record(job: Job, case: Case) -> CaseRecord:
         title=case.title,
         departments=LIST_SEPARATOR.join(case.departments),
         period_year=None if start is None else start.fiscal_year,
-        rows=pack(case_rows(case)),
+        rows=pack(rows),
+        views=pack_views(rows) if views else b"",
     )
 
 
@@ -142,7 +145,9 @@ def gather(
     """Read and lint every file `paths` name (and the cases on their meetings' agendas)
     into `store`; tell each lint error, and each file left out, through `notify`."""
     tally = Tally(store)
-    for entry in read_run(paths, resolver, None, [], missing, read_entry, lambda entry: entry.result):
+    # The workers find `read_entry` by name; `partial` carries the flag along.
+    read = partial(read_entry, views=True) if store.views else read_entry
+    for entry in read_run(paths, resolver, None, [], missing, read, lambda entry: entry.result):
         tally.files += 1
         result = entry.result
         if result.error is not None:

@@ -34,7 +34,7 @@ from typing import IO, Any, BinaryIO, Final
 
 from markupsafe import Markup, escape
 
-from ..errors import ShingikaiError, os_reason
+from ..errors import ShingikaiError, UsageError, os_reason
 from ..files import whole_file
 from .views import BY_COUNTERPART, BY_ITEM, DESCRIPTIONS, LISTING, Cell, Register, View
 
@@ -65,6 +65,35 @@ _ILLEGAL_IN_XLSX: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _HTML_SPECIAL: Final = re.compile("[&<>\"']")
 # How many escaped values the html keeps for reuse (html_cells).
 _ESCAPED_KEPT: Final = 4096
+
+
+def choose_format(output: Path | None, requested: str | None) -> str:
+    """The register's format: `requested` (--format), else the one the extension of the
+    file `output` (-o) names, else the table. A usage error when the extension names no
+    format and none is asked for, or names another than the one asked for."""
+    suffix = "" if output is None else output.suffix
+    inferred = None if output is None else EXTENSIONS.get(suffix.lower())
+    if output is not None and requested is None and inferred is None:
+        raise UsageError(
+            f"出力先 {output} の拡張子から形式がわかりません（{'、'.join(EXTENSIONS)} のどれか）。--format で形式を指定してください"
+        )
+    if requested is not None and inferred is not None and requested != inferred:
+        raise UsageError(
+            f"--format {requested} と出力先 {output} の拡張子（{suffix}、{inferred}）が食い違っています。"
+            "どちらかを直すか、--format を省いて拡張子に任せてください"
+        )
+    return requested or inferred or "table"
+
+
+def check_output(output_format: str, output: Path | None, *, view: str | None, terminal: bool) -> None:
+    """A usage error when the register cannot be written so: a view (--view) chosen for
+    another format than the table, which holds one view (xlsx and html hold them all, csv
+    and json the long table); an xlsx to stdout that is a terminal (`terminal`)."""
+    if view is not None and output_format != "table":
+        holds = "すべてのビューが入ります）" if output_format in ALL_VIEWS else "一覧が入ります）"
+        raise UsageError(f"--view は table の形式でだけ使えます（{output_format} には" + holds)
+    if output_format == "xlsx" and output is None and terminal:
+        raise UsageError("xlsx は端末には出力できません。-o で出力先のファイルを指定してください（例: -o register.xlsx）")
 
 
 def sorts_again(output_format: str, view: str | None) -> bool:

@@ -11,8 +11,10 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from ..errors import ShingikaiError
 from ..findings import Severity
 from ..lint.config import ConfigResolver
 from ..lint.history import History
@@ -131,6 +133,33 @@ class Tally:
     def complete(self) -> bool:
         """Whether every file read is in the register."""
         return not (self.left_out_cases or self.left_out_meetings or self.unusable)
+
+    def check(self) -> None:
+        """Refuse to write a register (ShingikaiError) when a file could not be read at all,
+        or when there was no file to read."""
+        if self.unreadable:
+            raise ShingikaiError("読み込めないファイルがあるため、台帳を出力しませんでした")
+        if not self.files:
+            raise ShingikaiError("台帳にする YAML ファイル（*.yaml / *.yml）が見つかりません")
+
+    def summary(self, output: Path | None, cases: int) -> list[str]:
+        """What the run tells once the register of `cases` cases is written (to the file
+        `output`, or to stdout): the files it left out and why, those it counted despite
+        lint errors, where it wrote the register."""
+        lines = []
+        left_out = [f"{what} {count} 件" for what, count in (("ケース", self.left_out_cases), ("会議", self.left_out_meetings)) if count]
+        if left_out:
+            lines.append(
+                f"検査エラーのある{'と'.join(left_out)}を台帳に載せていません。"
+                "エラーを直すか、--force で載せます（その行の「検査エラー」の列に「あり」と付きます）"
+            )
+        if self.unusable:
+            lines.append(f"ケースや会議として読み取れないファイル {self.unusable} 件を台帳に載せていません")
+        if self.flagged:
+            lines.append(f"検査エラーのあるファイル {self.flagged} 件を載せ、その行の「検査エラー」の列に「あり」と付けました")
+        if output is not None:
+            lines.append(f"{output} に台帳（案件 {cases} 件）を書き出しました")
+        return lines
 
 
 def gather(

@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import Final, NamedTuple
 
+from ..errors import UsageError
+from ..model.eras import fiscal_year_label, fiscal_year_of
 from ..model.vocabulary import DECISIONS, KINDS
 from .store import Order, Store
 from .table import FLAG_COLUMN, SECTION_LABELS, columns
@@ -40,6 +42,28 @@ class View(NamedTuple):
     rows: Callable[[], Iterator[tuple[Cell, ...]]]
     # How many leading columns are labels; the cells after them are counts.
     labels: int
+
+
+def read_year(text: str | None) -> int | None:
+    """The fiscal year --year names (令和4年度: 2022, the year it begins in), None for all
+    years when it is not given; a usage error when it names none."""
+    if text is None:
+        return None
+    year = fiscal_year_of(text)
+    if year is None:
+        raise UsageError(f"--year の「{text}」は年度として読めません。令和4年度 のように和暦の年度で指定してください")
+    return year
+
+
+def heading(council: str) -> str:
+    """The register's heading (the html's title)."""
+    return f"{council} 付議案件の台帳"
+
+
+def scope(year: int | None, cases: int) -> str:
+    """What the register covers, in a line under its heading: the fiscal year `year` (or
+    all), and how many cases."""
+    return f"{'すべての年度' if year is None else fiscal_year_label(year)}、案件 {cases} 件"
 
 
 class Register:

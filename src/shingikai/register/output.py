@@ -286,8 +286,9 @@ def _html(register: Register, stream: BinaryIO, *, heading: str, scope: str) -> 
 
     def write(text: IO[str]) -> None:
         parts = Renderer("html", None, filters={"html_cells": html_cells}).stream("register.html.j2", page=page)
-        # The template yields every row in pieces: written a few thousand at a time.
-        for pieces in iter(lambda: list(islice(parts, 4096)), []):
+        # The template yields every row in three pieces: written a few hundred rows at a
+        # time (a row of Japanese text is ≈ 1 KB as str, and as much again encoded).
+        for pieces in iter(lambda: list(islice(parts, 1024)), []):
             text.write("".join(pieces))
 
     _text(stream, write)

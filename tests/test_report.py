@@ -577,6 +577,17 @@ def test_a_case_with_lint_errors_is_listed_as_lint_lists_it_and_not_counted(repo
     assert rows == expected_table(repository, meetings, [case for case in cases if case.name != BROKEN])
 
 
+def test_a_case_with_warnings_is_counted_as_it_is_and_they_are_not_told(repository: Path) -> None:
+    """Only lint's errors keep a case out: the register does not run the warning rules."""
+    (repository / "cases" / "warned.yaml").write_text(case_file(remarks="狛枝市の例による。"), encoding="utf-8")
+    assert "W404" in run("lint", "cases/warned.yaml", cwd=repository).stdout
+    result = report("cases/", "meetings/", "-o", "register.csv", cwd=repository)
+    assert result.code == 0, result.stderr
+    assert result.stderr.splitlines() == ["shingikai: register.csv に台帳（案件 9 件）を書き出しました"]
+    _, *rows = read_csv(repository / "register.csv")
+    assert rows == expected_table(repository, *files_of(repository))
+
+
 def test_forced_a_case_with_lint_errors_is_counted_and_its_rows_marked(repository: Path) -> None:
     (repository / "cases" / BROKEN).write_text((CASES.parent / "tests" / "fixtures" / "as-submitted" / BROKEN).read_text(encoding="utf-8"), encoding="utf-8")
     result = report("cases/", "meetings/", "--force", "-o", "register.csv", cwd=repository)

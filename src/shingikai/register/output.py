@@ -32,7 +32,7 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Final
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from ..errors import ShingikaiError, UsageError, os_reason
 from ..files import whole_file
@@ -237,7 +237,7 @@ def _rich_table(view: View) -> None:
     Console(highlight=False).print(table)
 
 
-def html_cells(rows: Iterable[tuple[Cell, ...]]) -> Iterator[Markup]:
+def html_cells(rows: Iterable[tuple[Cell, ...]]) -> Iterator["Cells"]:
     """Each row's cells as the html's table cells, `<td>…</td>` each, every value escaped
     as the template's autoescape escapes it (markupsafe's `escape`): the template places
     each row's cells in its own row markup (`<tr>{{ cells }}</tr>`).
@@ -252,8 +252,18 @@ def html_cells(rows: Iterable[tuple[Cell, ...]]) -> Iterator[Markup]:
     escaped = _Escaped()
     cell = escaped.__getitem__
     for row in rows:
-        # Markup: each value escaped (`_Escaped`); the tags are this function's own.
-        yield Markup("<td>" + "</td><td>".join(map(cell, row)) + "</td>")
+        # Each value escaped (`_Escaped`); the tags are this function's own.
+        yield Cells(f"<td>{'</td><td>'.join(map(cell, row))}</td>")
+
+
+class Cells(str):
+    """A row's cells as `html_cells` makes them: HTML already, which autoescape prints as it
+    is (`__html__`, the protocol Markup follows). Not a Markup, which would be made twice
+    for each row (here, then again by autoescape's `escape`, ≈ 0.4 µs more a row of the
+    185,000 of 10,000 cases)."""
+
+    __slots__ = ()
+    __html__ = str.__str__
 
 
 class _Escaped(dict[Cell, str]):

@@ -156,8 +156,6 @@ class Store:
             self._db.executescript(
                 "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA + (_VIEWS_SCHEMA if views else "")
             )
-            # A helper thread for SQLite's sorts (the views' are of tens of thousands of rows).
-            self._db.execute("PRAGMA threads = 2")
         except sqlite3.Error as error:
             raise storage_failed(error) from error
         self.views = views

@@ -8,7 +8,10 @@ in a `SandboxedEnvironment`: user text is only ever data, never template source.
 HTML (`*.html.j2`): autoescape is on, so every value is HTML-escaped unless a template
 marks it safe (ours never do). The one value printed into CSS, the PDF's font, goes
 through the `css_string` filter, which makes it one quoted CSS string (escaping quotes,
-backslashes, line breaks and `<`, so it cannot end the string or the `<style>`).
+backslashes, line breaks and `<`, so it cannot end the string or the `<style>`). A
+caller may give its templates a filter of its own (`Renderer(filters=…)`): the register's
+`html_cells` escapes a row's values itself and makes their cells, for a page of 1.8
+million cells (register/output.py).
 
 PDF is printed from the HTML templates: `paged` (a `Paged`, None for a screen's HTML)
 adds the print stylesheet, and `packet` (a meeting's `Packet`) makes the agenda page the

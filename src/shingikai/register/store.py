@@ -73,6 +73,11 @@ FROM section_rows r JOIN listing l ON l.case_id = r.case_id JOIN cases c ON c.id
 """
 
 
+# SQLite's page cache (in KiB, as a negative cache_size gives it): small while the files are
+# read (the inserts only append; the worker processes run then, and the run's memory is at
+# its highest), SQLite's default for the sorts and reading back.
+_FILLING_CACHE: Final = -256
+_READING_CACHE: Final = -2000
 # How many rows of a view wait in memory to be inserted together.
 _BATCH: Final = 4096
 
@@ -154,7 +159,9 @@ class Store:
             # "": a private database on disk in the temporary directory, deleted on close.
             self._db = sqlite3.connect("")
             self._db.executescript(
-                "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA + (_VIEWS_SCHEMA if views else "")
+                f"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = {_FILLING_CACHE};"
+                + _SCHEMA
+                + (_VIEWS_SCHEMA if views else "")
             )
         except sqlite3.Error as error:
             raise storage_failed(error) from error
@@ -195,6 +202,8 @@ class Store:
             self._db.executemany(
                 "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ((*place, flagged) for place, flagged in places)
             )
+            # SQLite's default page cache (2 MB), which its sorts use as well.
+            self._db.execute(f"PRAGMA cache_size = {_READING_CACHE}")
             self._db.create_function("year_label", 1, _label, deterministic=True)
             self._db.execute(_LIST_CASES)
             if self.views:

@@ -293,11 +293,41 @@ def test_a_run_on_the_process_pool_gives_the_same_table(tmp_path: Path) -> None:
     _, *rows = read_csv(root / "register.csv")
     table = expected_table(root, [], sorted((root / "cases").glob("*.yaml")))
     assert rows == table
-    # 項目別 and 相手方別 of the rows the workers made for them.
-    assert report("cases/", "-o", "register.html", cwd=root).code == 0
+    # 項目別 and 相手方別 of the rows the workers made for them; 項目別's cells made by a
+    # forked process (from 200 cases). The store's database is gone afterwards.
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    assert run("report", "cases/", "-o", "register.html", cwd=root, env={"TMPDIR": str(scratch)}).code == 0
+    assert list(scratch.iterdir()) == []
     views = html_views(root / "register.html")
     assert views["項目別"] == expected_by_item(table)
     assert views["相手方別"] == expected_by_counterpart(table)
+
+
+def test_what_a_forked_process_makes_is_read_back_and_its_failure_is_an_error() -> None:
+    from shingikai.errors import ShingikaiError
+    from shingikai.register.apart import apart
+
+    with apart(lambda: (f"<td>{n}</td>" for n in range(5000)), "作れません") as made:
+        assert list(made()) == [f"<td>{n}</td>" for n in range(5000)]
+
+    def failing() -> Any:
+        yield "<td>1</td>"
+        raise ShingikaiError("一時ファイルに書けません")
+
+    with apart(failing, "台帳の html の項目別を作れません") as made:
+        with pytest.raises(ShingikaiError, match=r"^台帳の html の項目別を作れません（一時ファイルに書けません）$"):
+            list(made())
+
+    def endless() -> Any:
+        while True:
+            yield "<td></td>"
+
+    # Left before it is read: the process is ended, not left behind.
+    with apart(endless, "作れません"):
+        pass
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
 
 
 def test_one_fiscal_year(repository: Path) -> None:

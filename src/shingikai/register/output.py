@@ -10,7 +10,8 @@
   character counts two; at most MAX_WIDTH), A4 landscape.
 - html: one self-contained page with the four views (templates/register.html.j2,
   rendered in the sandbox, autoescaped, like the sheets; the cells of a row escaped and
-  made by `html_cells`, whose output the template places row by row).
+  made by `html_cells`, whose output the template places row by row; 項目別's made by a
+  forked process while the views before it are written, from 200 cases: apart.py).
 - json: the long table as an array of objects keyed by the column names.
 - table: on a terminal, a rich table of the long table (or of the view asked for);
   elsewhere plain: a line per row, the cells separated by tabs, line breaks and tabs
@@ -27,10 +28,11 @@ import sys
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from itertools import chain, islice
 from json.encoder import encode_basestring
 from pathlib import Path
-from typing import IO, Any, BinaryIO, Final
+from typing import IO, Any, BinaryIO, Final, NamedTuple
 
 from markupsafe import escape
 
@@ -249,11 +251,16 @@ def html_cells(rows: Iterable[tuple[Cell, ...]]) -> Iterator["Cells"]:
     register"). Here a row is one piece, and a value is escaped once while it recurs
     (the rows of a case share its cells; 区分, 項目, 年度 and the like recur throughout).
     """
+    return map(Cells, _cell_texts(rows))
+
+
+def _cell_texts(rows: Iterable[tuple[Cell, ...]]) -> Iterator[str]:
+    """html_cells as plain strings (what a forked process hands over: `apart`)."""
     escaped = _Escaped()
     cell = escaped.__getitem__
     for row in rows:
         # Each value escaped (`_Escaped`); the tags are this function's own.
-        yield Cells(f"<td>{'</td><td>'.join(map(cell, row))}</td>")
+        yield f"<td>{'</td><td>'.join(map(cell, row))}</td>"
 
 
 class Cells(str):
@@ -278,28 +285,58 @@ class _Escaped(dict[Cell, str]):
         return escaped
 
 
+class HtmlView(NamedTuple):
+    """A view as the html's template places it: its name, columns and how many of them are
+    labels (View), and its rows' cells as `html_cells` makes them."""
+
+    name: str
+    columns: tuple[str, ...]
+    labels: int
+    cells: Callable[[], Iterator[Cells]]
+
+
+def _cells_of(view: View, made: Callable[[], Iterator[str]] | None) -> Callable[[], Iterator[Cells]]:
+    """The cells of `view`'s rows: html_cells of them, or the texts another process `made`."""
+    if made is not None:
+        return lambda: map(Cells, made())
+    return lambda: html_cells(view.rows())
+
+
 def _html(register: Register, stream: BinaryIO, *, heading: str, scope: str) -> None:
+    from ..lint.pipeline import PARALLEL_THRESHOLD
     from ..render.templates import Renderer
+    from .apart import apart
 
     forced = ""
     if register.forced:
         forced = "「検査エラー」の列に「あり」とある行は、検査エラーのあるファイルから --force で載せたものです。"
-    page = {
-        "heading": heading,
-        "scope": scope,
-        "forced": forced,
-        "views": register.views(),
-        "descriptions": DESCRIPTIONS,
-        "widths": HTML_WIDTHS,
-        "empty": "該当する行はありません。",
-    }
+    # 項目別, the largest view after 一覧 and the last but one of the page, is made by a
+    # process of its own while this one writes the views before it: for 10,000 cases ≈ 0.4 s
+    # of the ≈ 1 s the page takes in one process (bench/README.md, "The register").
+    forked = register.count() >= PARALLEL_THRESHOLD
+    reading = register.reader
+    by_item = apart(lambda: _cell_texts(reading().view(BY_ITEM).rows()), "台帳の html の項目別を作れません") if forked else nullcontext()
 
     def write(text: IO[str]) -> None:
-        parts = Renderer("html", None, filters={"html_cells": html_cells}).stream("register.html.j2", page=page)
-        # The template yields every row in three pieces: written a few hundred rows at a
-        # time (a row of Japanese text is ≈ 1 KB as str, and as much again encoded).
-        for pieces in iter(lambda: list(islice(parts, 1024)), []):
-            text.write("".join(pieces))
+        with by_item as item_texts:
+            views = [
+                HtmlView(view.name, view.columns, view.labels, _cells_of(view, item_texts if view.name == BY_ITEM else None))
+                for view in register.views()
+            ]
+            page = {
+                "heading": heading,
+                "scope": scope,
+                "forced": forced,
+                "views": views,
+                "descriptions": DESCRIPTIONS,
+                "widths": HTML_WIDTHS,
+                "empty": "該当する行はありません。",
+            }
+            parts = Renderer("html", None).stream("register.html.j2", page=page)
+            # The template yields every row in three pieces: written a few hundred rows at
+            # a time (a row of Japanese text is ≈ 1 KB as str, and as much again encoded).
+            for pieces in iter(lambda: list(islice(parts, 1024)), []):
+                text.write("".join(pieces))
 
     _text(stream, write)
 

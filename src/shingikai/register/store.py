@@ -1,4 +1,6 @@
-"""Where the register's rows wait for the last file: a private temporary SQLite database.
+"""Where the register's rows wait for the last file: a private temporary SQLite database
+(a file only its user may read, in the temporary directory, deleted on close; a named one
+so that a process forked to write a part of the html opens it too: `reader`).
 
 Rows are ordered by what only the whole run knows (the meetings that place the cases;
 report.md: 年度, meeting date, agenda order, file name, section, item), and two views
@@ -13,12 +15,15 @@ each and sorted when read.
 """
 
 import marshal
+import os
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator
 from enum import Enum
+from pathlib import Path
 from typing import Final, NamedTuple
 
-from ..errors import ShingikaiError
+from ..errors import ShingikaiError, os_reason
 from ..model.eras import fiscal_year_label
 from .table import FLAG, CaseRow, view_rows
 
@@ -156,22 +161,48 @@ class Store:
 
     def __init__(self, *, views: bool = False) -> None:
         try:
-            # "": a private database on disk in the temporary directory, deleted on close.
-            self._db = sqlite3.connect("")
+            descriptor, self._path = tempfile.mkstemp(prefix="shingikai-register-", suffix=".sqlite3")
+            os.close(descriptor)
+        except OSError as error:
+            raise ShingikaiError(f"台帳の一時ファイルを作れません（{os_reason(error)}）") from error
+        self._owner = True
+        try:
+            self._db = sqlite3.connect(self._path)
             self._db.executescript(
                 f"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = {_FILLING_CACHE};"
                 + _SCHEMA
                 + (_VIEWS_SCHEMA if views else "")
             )
         except sqlite3.Error as error:
+            self.close()
             raise storage_failed(error) from error
         self.views = views
         # The views' rows not yet inserted: a batch at a time.
         self._item_rows: list[tuple[object, ...]] = []
         self._section_rows: list[tuple[object, ...]] = []
 
+    def reader(self) -> "Store":
+        """The same store through a connection of its own, which only reads and leaves the
+        file be: for a process forked from this one once the store is finished (SQLite's
+        connections must not cross a fork). This one must not write any more."""
+        reader = object.__new__(Store)
+        reader._path, reader._owner, reader.views = self._path, False, self.views
+        reader._item_rows, reader._section_rows = [], []
+        try:
+            reader._db = sqlite3.connect(f"{Path(self._path).as_uri()}?mode=ro", uri=True)
+            reader._db.execute(f"PRAGMA cache_size = {_READING_CACHE}")
+        except sqlite3.Error as error:
+            raise storage_failed(error) from error
+        return reader
+
     def close(self) -> None:
-        self._db.close()
+        if hasattr(self, "_db"):
+            self._db.close()
+        if self._owner:
+            try:
+                os.unlink(self._path)
+            except OSError:
+                pass
 
     def add(self, case: CaseRecord, *, flagged: bool) -> None:
         try:
@@ -210,6 +241,8 @@ class Store:
                 self._insert_view_rows()
                 # The views' rows find their case's place in the long table by its id.
                 self._db.execute("CREATE INDEX listing_by_case ON listing (case_id)")
+            # In the file for another connection (`reader`) to read.
+            self._db.commit()
         except sqlite3.Error as error:
             raise storage_failed(error) from error
 

@@ -78,6 +78,11 @@ class Register:
         """How many cases the register holds."""
         return self._store.count(self._year)
 
+    def reader(self) -> "Register":
+        """This register through a connection of its own to the store (`Store.reader`), for
+        a process forked from this one."""
+        return Register(self._store.reader(), year=self._year, forced=self.forced)
+
     def view(self, name: str) -> View:
         forced = self.forced
         flag = (FLAG_COLUMN,) if forced else ()

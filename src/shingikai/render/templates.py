@@ -8,10 +8,7 @@ in a `SandboxedEnvironment`: user text is only ever data, never template source.
 HTML (`*.html.j2`): autoescape is on, so every value is HTML-escaped unless a template
 marks it safe (ours never do). The one value printed into CSS, the PDF's font, goes
 through the `css_string` filter, which makes it one quoted CSS string (escaping quotes,
-backslashes, line breaks and `<`, so it cannot end the string or the `<style>`). A
-caller may give its templates a filter of its own (`Renderer(filters=…)`): the register's
-`html_cells` escapes a row's values itself and makes their cells, for a page of 1.8
-million cells (register/output.py).
+backslashes, line breaks and `<`, so it cannot end the string or the `<style>`).
 
 PDF is printed from the HTML templates: `paged` (a `Paged`, None for a screen's HTML)
 adds the print stylesheet, and `packet` (a meeting's `Packet`) makes the agenda page the
@@ -32,7 +29,7 @@ have any, with `{% call %}` (whose output is not a printed value).
 """
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,14 +157,10 @@ class Renderer:
     """One output format's templates: a sheet, a meeting's agenda page or an index to text
     (for PDF, the HTML that is printed)."""
 
-    def __init__(
-        self, output_format: str, templates: Path | None, filters: Mapping[str, Callable[..., Any]] | None = None
-    ) -> None:
-        """`filters`: what a caller's templates need beyond ours (the register's `html_cells`)."""
+    def __init__(self, output_format: str, templates: Path | None) -> None:
         self.format = output_format
         self._templates = _TEMPLATES[output_format]
         self._environment = _environment(self._templates, templates)
-        self._environment.filters.update(filters or {})
 
     def sheet(self, sheet: Sheet, paged: Paged | None = None) -> str:
         return self._render(f"sheet.{self._templates}.j2", sheet=sheet, paged=paged)

@@ -1,7 +1,7 @@
 """The benchmark of issue 15: `shingikai report` against `shingikai lint` on the same files.
 
-    .venv/bin/python bench/report.py [--sets 1000,10000] [--rounds-small 5] [--rounds-large 3]
-                                     [--json FILE]
+    .venv/bin/python bench/report.py [--sets 1000,10000] [--formats csv,json,xlsx,html,table]
+                                     [--rounds-small 5] [--rounds-large 3] [--json FILE]
 
 (`make bench` runs this after bench/run.py.) For each set of generated case files
 (bench/generate.py) it runs, as child processes on the set's directory, in rounds
@@ -14,7 +14,8 @@ lint, csv, json, xlsx, html, table, lint, csv, …:
     html   shingikai report DIR -o register.html    (the four views on one page)
     table  shingikai report DIR > register.txt      (the long table, plain: not a terminal)
 
-and reports the medians of wall time, CPU time and peak memory (measured as bench/run.py
+(`--formats` runs lint and only the formats it names, for measuring one of them while it
+changes) and reports the medians of wall time, CPU time and peak memory (measured as bench/run.py
 measures them), each format's time over the lint of its own round (the median of those
 ratios), and memory at 10,000 files over memory at 1,000.
 
@@ -42,9 +43,9 @@ MEMORY_LIMIT = 1.2
 FORMATS = ("csv", "json", "xlsx", "html", "table")
 
 
-def commands(directory: str, out: Path) -> dict[str, list[str]]:
+def commands(directory: str, out: Path, formats: tuple[str, ...]) -> dict[str, list[str]]:
     found = {"lint": [str(SHINGIKAI), "lint", directory]}
-    for name in FORMATS:
+    for name in formats:
         if name == "table":
             # Through a shell for the redirection: what a user piping the table does.
             found[name] = ["sh", "-c", f'exec "{SHINGIKAI}" report "{directory}" > "{out / "register.txt"}"']
@@ -53,10 +54,10 @@ def commands(directory: str, out: Path) -> dict[str, list[str]]:
     return found
 
 
-def run_set(count: int, rounds: int) -> dict[str, object]:
+def run_set(count: int, rounds: int, formats: tuple[str, ...]) -> dict[str, object]:
     directory = str((generate.DATA / str(count)).relative_to(ROOT))
     with tempfile.TemporaryDirectory(prefix="shingikai-report-") as scratch:
-        argvs = commands(directory, Path(scratch))
+        argvs = commands(directory, Path(scratch), formats)
         for name, argv in argvs.items():
             warm = measure(argv)
             if warm.code != 0:
@@ -70,7 +71,7 @@ def run_set(count: int, rounds: int) -> dict[str, object]:
                 runs[name].append(run)
             print(f"  {count:>6} files, round {index + 1}/{rounds}: "
                   + "  ".join(f"{n} {r[-1].wall:.2f}s" for n, r in runs.items()), file=sys.stderr, flush=True)
-        sizes = {name: (Path(scratch) / f"register.{'txt' if name == 'table' else name}").stat().st_size for name in FORMATS}
+        sizes = {name: (Path(scratch) / f"register.{'txt' if name == 'table' else name}").stat().st_size for name in formats}
     lint = runs["lint"]
     summary: dict[str, object] = {"files": count, "rounds": rounds, "sizes": sizes, "tools": {}}
     for name, rs in runs.items():
@@ -110,12 +111,12 @@ def table(results: list[dict[str, object]], info: dict[str, str]) -> str:
               "| target | measured | limit | |", "|---|---:|---:|---|"]
     if 10000 in by_count:
         tools = by_count[10000]["tools"]  # type: ignore[index]
-        for name in FORMATS:
+        for name in (name for name in FORMATS if name in tools):
             value = tools[name]["ratio_wall"]
             verdict = "pass" if value <= TIME_LIMIT else "FAIL"
             lines.append(f"| 10,000 files: report → {name} ÷ lint (wall; CPU {tools[name]['ratio_cpu']:.3f}×) | {value:.3f}× | ≤ {TIME_LIMIT}× | {verdict} |")
     if 10000 in by_count and 1000 in by_count:
-        for name in FORMATS:
+        for name in (name for name in FORMATS if name in by_count[10000]["tools"] and name in by_count[1000]["tools"]):  # type: ignore[operator]
             for metric, label in (("maxrss_mib", "peak RSS"), ("tree_pss_mib", "tree PSS")):
                 big = by_count[10000]["tools"][name][metric]  # type: ignore[index]
                 small = by_count[1000]["tools"][name][metric]  # type: ignore[index]
@@ -128,18 +129,22 @@ def table(results: list[dict[str, object]], info: dict[str, str]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description="shingikai report benchmark (issue 15)")
     parser.add_argument("--sets", default="1000,10000")
+    parser.add_argument("--formats", default=",".join(FORMATS), help="the formats to run beside lint")
     parser.add_argument("--rounds-small", type=int, default=5, help="rounds for the 1,000 set")
     parser.add_argument("--rounds-large", type=int, default=3, help="rounds for the 10,000 set")
     parser.add_argument("--json", type=Path, default=generate.DATA / "report-last-run.json")
     args = parser.parse_args()
     counts = [int(c) for c in args.sets.split(",")]
+    formats = tuple(name for name in FORMATS if name in args.formats.split(","))
+    if not formats or set(args.formats.split(",")) - set(FORMATS):
+        raise SystemExit(f"--formats: a list of {', '.join(FORMATS)}")
     if not SHINGIKAI.exists():
         raise SystemExit(f"missing {SHINGIKAI}: run `make bench` (it builds .venv)")
     for count in counts:
         written = generate.generate(count)
         print(f"bench/data/{count}: {'generated' if written else 'up to date'}", file=sys.stderr)
     info = machine()
-    results = [run_set(count, args.rounds_large if count >= 10000 else args.rounds_small) for count in counts]
+    results = [run_set(count, args.rounds_large if count >= 10000 else args.rounds_small, formats) for count in counts]
     info["load_end"] = loadavg()
     report = table(results, info)
     print(report)

@@ -291,7 +291,43 @@ def test_a_run_on_the_process_pool_gives_the_same_table(tmp_path: Path) -> None:
     result = report("cases/", "-o", "register.csv", cwd=root)
     assert result.code == 0, result.stderr
     _, *rows = read_csv(root / "register.csv")
-    assert rows == expected_table(root, [], sorted((root / "cases").glob("*.yaml")))
+    table = expected_table(root, [], sorted((root / "cases").glob("*.yaml")))
+    assert rows == table
+    # 項目別 and 相手方別 of the rows the workers made for them; 項目別's cells made by a
+    # forked process (from 200 cases). The store's database is gone afterwards.
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    assert run("report", "cases/", "-o", "register.html", cwd=root, env={"TMPDIR": str(scratch)}).code == 0
+    assert list(scratch.iterdir()) == []
+    views = html_views(root / "register.html")
+    assert views["項目別"] == expected_by_item(table)
+    assert views["相手方別"] == expected_by_counterpart(table)
+
+
+def test_what_a_forked_process_makes_is_read_back_and_its_failure_is_an_error() -> None:
+    from shingikai.errors import ShingikaiError
+    from shingikai.register.apart import apart
+
+    with apart(lambda: (f"<td>{n}</td>" for n in range(5000)), "作れません") as made:
+        assert list(made()) == [f"<td>{n}</td>" for n in range(5000)]
+
+    def failing() -> Any:
+        yield "<td>1</td>"
+        raise ShingikaiError("一時ファイルに書けません")
+
+    with apart(failing, "台帳の html の項目別を作れません") as made:
+        with pytest.raises(ShingikaiError, match=r"^台帳の html の項目別を作れません（一時ファイルに書けません）$"):
+            list(made())
+
+    def endless() -> Any:
+        while True:
+            yield "<td></td>"
+
+    # Left before it is read: the process is ended, not left behind.
+    with apart(endless, "作れません"):
+        pass
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
 
 
 def test_one_fiscal_year(repository: Path) -> None:
@@ -383,6 +419,41 @@ def test_the_xlsx_has_a_sheet_per_view_a_frozen_header_an_autofilter_and_fitted_
     assert listing.column_dimensions["A"].width == 11
 
 
+def expected_by_item(table: list[list[str]]) -> list[list[str]]:
+    """項目別 of the long table `table`: every row with an item, by the grid's order, then the
+    other items' texts."""
+    rank = {item: index for index, item in enumerate(ITEMS)}
+    group = {item: name for name, items in GRID.items() for item in items}
+    with_item = [row for row in table if row[7]]
+    by_item = sorted(with_item, key=lambda row: (rank.get(row[7], len(ITEMS)), row[7] if row[7] not in rank else ""))
+    return [
+        ["項目", "項目の分類", "区分", "相手方", "年度", "件名", "会議の結果", "ファイル"],
+        *[[r[7], group.get(r[7], "その他の項目"), r[6], r[8], r[0], r[4], r[10], r[11]] for r in by_item],
+    ]
+
+
+def expected_by_counterpart(table: list[list[str]]) -> list[list[str]]:
+    """相手方別 of the long table `table`: a row per 相手方, case and section, the items joined."""
+    sections: dict[tuple[str, str, str], list[str]] = {}
+    for row in table:
+        sections.setdefault((row[8], row[11], row[6]), []).append(row[7])
+    firsts = {(row[8], row[11], row[6]): row for row in reversed(table)}
+    order = sorted(sections, key=lambda key: (key[0] == "", key[0]))
+    return [
+        ["相手方", "区分", "項目", "年度", "件名", "会議の結果", "ファイル"],
+        *[[k[0], k[2], "、".join(i for i in sections[k] if i), firsts[k][0], firsts[k][4], firsts[k][10], k[1]] for k in order],
+    ]
+
+
+def html_views(path: Path) -> dict[str, list[list[str]]]:
+    """Each view of the register's html page: its header row, then its rows, as text."""
+    page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return {
+        section.h2.string: [[cell.get_text() for cell in tr.find_all(["th", "td"])] for tr in section.table.find_all("tr")]
+        for section in page.find_all("section", class_="view")
+    }
+
+
 def test_the_views_are_made_from_the_long_table(repository: Path) -> None:
     report("cases/", "meetings/", "-o", "register.xlsx", cwd=repository)
     workbook = openpyxl.load_workbook(repository / "register.xlsx")
@@ -391,25 +462,8 @@ def test_the_views_are_made_from_the_long_table(repository: Path) -> None:
     def values(name: str) -> list[list[Any]]:
         return [[cell if cell is not None else "" for cell in row] for row in workbook[name].iter_rows(values_only=True)]
 
-    # 項目別: every row with an item, by the grid's order, then the other items' texts.
-    rank = {item: index for index, item in enumerate(ITEMS)}
-    group = {item: name for name, items in GRID.items() for item in items}
-    with_item = [row for row in table if row[7]]
-    by_item = sorted(with_item, key=lambda row: (rank.get(row[7], len(ITEMS)), row[7] if row[7] not in rank else ""))
-    assert values("項目別") == [
-        ["項目", "項目の分類", "区分", "相手方", "年度", "件名", "会議の結果", "ファイル"],
-        *[[r[7], group.get(r[7], "その他の項目"), r[6], r[8], r[0], r[4], r[10], r[11]] for r in by_item],
-    ]
-    # 相手方別: a row per 相手方, case and section, the items joined.
-    sections: dict[tuple[str, str, str], list[str]] = {}
-    for row in table:
-        sections.setdefault((row[8], row[11], row[6]), []).append(row[7])
-    firsts = {(row[8], row[11], row[6]): row for row in reversed(table)}
-    order = sorted(sections, key=lambda key: (key[0] == "", key[0]))
-    assert values("相手方別") == [
-        ["相手方", "区分", "項目", "年度", "件名", "会議の結果", "ファイル"],
-        *[[k[0], k[2], "、".join(i for i in sections[k] if i), firsts[k][0], firsts[k][4], firsts[k][10], k[1]] for k in order],
-    ]
+    assert values("項目別") == expected_by_item(table)
+    assert values("相手方別") == expected_by_counterpart(table)
 
 
 def test_the_counts_of_the_operations_view_are_those_of_the_long_table(repository: Path) -> None:
@@ -461,6 +515,29 @@ def test_the_html_is_one_page_with_the_four_views_escaped_and_printable_on_a4_la
     meetings, cases = files_of(repository)
     assert listing == expected_table(repository, meetings, cases)
     assert [th.get_text() for th in sections[0].thead.find_all("th")] == COLUMNS
+
+
+def test_every_view_of_the_html_is_the_views_cell_for_cell_escaped(repository: Path) -> None:
+    """The cells of every view are made in Python (output.html_cells) and placed by the
+    template: each is the view's text, escaped, in a cell of its own, the counts too."""
+    hostile = yaml.safe_load(MINIMAL)
+    hostile["title"] = "<b>件名</b> & 'その他'の外部提供及び外部提供に係る通知の要否について"
+    hostile["period"] = "令和6年4月1日～"
+    hostile["external_provision"]["recipient"] = '"><td>株式会社X</td>'
+    hostile["external_provision"]["other_items"] = ["<i>世帯番号</i>"]
+    (repository / "cases" / "hostile.yaml").write_text(dump(hostile), encoding="utf-8")
+    result = report("cases/", "meetings/", "-o", "register.html", cwd=repository)
+    assert result.code == 0, result.stderr
+    text = (repository / "register.html").read_text(encoding="utf-8")
+    assert "<b>" not in text and "<i>" not in text and "<td>株式会社X" not in text
+    assert "&lt;b&gt;件名&lt;/b&gt; &amp; &#39;その他&#39;の外部提供" in text
+    views = html_views(repository / "register.html")
+    table = expected_table(repository, *files_of(repository))
+    assert views["一覧"] == [COLUMNS, *table]
+    assert views["項目別"] == expected_by_item(table)
+    assert views["相手方別"] == expected_by_counterpart(table)
+    operations = report("cases/", "meetings/", "--view", "運用状況", cwd=repository)
+    assert views["運用状況"] == [line.split("\t") for line in operations.lines()]
 
 
 def test_the_table_off_a_terminal_is_plain_tab_separated_lines(repository: Path) -> None:
@@ -528,6 +605,17 @@ def test_a_case_with_lint_errors_is_listed_as_lint_lists_it_and_not_counted(repo
     _, *rows = read_csv(repository / "register.csv")
     meetings, cases = files_of(repository)
     assert rows == expected_table(repository, meetings, [case for case in cases if case.name != BROKEN])
+
+
+def test_a_case_with_warnings_is_counted_as_it_is_and_they_are_not_told(repository: Path) -> None:
+    """Only lint's errors keep a case out: the register does not run the warning rules."""
+    (repository / "cases" / "warned.yaml").write_text(case_file(remarks="狛枝市の例による。"), encoding="utf-8")
+    assert "W404" in run("lint", "cases/warned.yaml", cwd=repository).stdout
+    result = report("cases/", "meetings/", "-o", "register.csv", cwd=repository)
+    assert result.code == 0, result.stderr
+    assert result.stderr.splitlines() == ["shingikai: register.csv に台帳（案件 9 件）を書き出しました"]
+    _, *rows = read_csv(repository / "register.csv")
+    assert rows == expected_table(repository, *files_of(repository))
 
 
 def test_forced_a_case_with_lint_errors_is_counted_and_its_rows_marked(repository: Path) -> None:

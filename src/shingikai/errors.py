@@ -30,6 +30,12 @@ class ShingikaiError(Exception):
     """A usage or I/O problem: the CLI prints the message and exits with status 2."""
 
 
+class UsageError(ShingikaiError):
+    """The options of a command ask for what cannot be done (they contradict each other, or
+    a value cannot be read): the CLI says so as it says a usage error of its own, with how
+    to see the command's usage, and exits with status 2."""
+
+
 class ConfigError(ShingikaiError):
     """The configuration file cannot be read or does not validate."""
 

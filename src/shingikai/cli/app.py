@@ -16,7 +16,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 
 from .. import __version__
-from ..errors import Blocked, ShingikaiError
+from ..errors import Blocked, ShingikaiError, UsageError
 from .japanese import JapaneseCommand, JapaneseGroup, UsageProblem, one_of
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -549,37 +549,17 @@ def report(
 ) -> int:
     """ケースファイルと会議ファイルを検査し、案件の台帳（案件・区分・項目ごとの一覧と、相手方別・項目別・運用状況）を表、CSV、Excel、HTML、JSON で出力します。終了コード: 0 すべてを載せた、1 検査エラーのあるファイルを載せなかった、2 使い方や読み込みの問題（何も出力しません）。"""
     from ..lint.config import ConfigResolver
-    from ..model.eras import fiscal_year_label, fiscal_year_of
-    from ..register.output import ALL_VIEWS, EXTENSIONS, write
+    from ..register.output import check_output, choose_format, sorts_again, write
     from ..register.reading import gather
     from ..register.store import Store
-    from ..register.views import Register
+    from ..register.views import Register, heading, read_year, scope
 
-    suffix = "" if output is None else output.suffix
-    inferred = None if output is None else EXTENSIONS.get(suffix.lower())
-    if output is not None and output_format is None and inferred is None:
-        raise UsageProblem(
-            ctx.command_path,
-            f"出力先 {output} の拡張子から形式がわかりません（{'、'.join(EXTENSIONS)} のどれか）。--format で形式を指定してください",
-        )
-    if output_format is not None and inferred is not None and output_format != inferred:
-        raise UsageProblem(
-            ctx.command_path,
-            f"--format {output_format} と出力先 {output} の拡張子（{suffix}、{inferred}）が食い違っています。"
-            "どちらかを直すか、--format を省いて拡張子に任せてください",
-        )
-    chosen = output_format or inferred or "table"
-    if view is not None and chosen != "table":
-        raise UsageProblem(
-            ctx.command_path, f"--view は table の形式でだけ使えます（{chosen} には" + ("すべてのビューが入ります）" if chosen in ALL_VIEWS else "一覧が入ります）")
-        )
-    if chosen == "xlsx" and output is None and sys.stdout.isatty():
-        raise UsageProblem(ctx.command_path, "xlsx は端末には出力できません。-o で出力先のファイルを指定してください（例: -o register.xlsx）")
-    fiscal_year = None
-    if year is not None:
-        fiscal_year = fiscal_year_of(year)
-        if fiscal_year is None:
-            raise UsageProblem(ctx.command_path, f"--year の「{year}」は年度として読めません。令和4年度 のように和暦の年度で指定してください")
+    try:
+        chosen = choose_format(output, output_format)
+        check_output(chosen, output, view=view, terminal=sys.stdout.isatty())
+        fiscal_year = read_year(year)
+    except UsageError as error:
+        raise UsageProblem(ctx.command_path, str(error)) from error
     resolver = ConfigResolver(config)
     missing: list[str] = []
 
@@ -587,34 +567,20 @@ def report(
         missing.append(message)
         _warn(message)
 
-    store = Store()
+    store = Store(views=sorts_again(chosen, view))
     try:
         tally = gather(paths, resolver, store, force=force, notify=lambda line: sys.stderr.write(line + "\n"), missing=tell_missing)
         if missing:
             return EXIT_USAGE
-        if tally.unreadable:
-            _fail("読み込めないファイルがあるため、台帳を出力しませんでした")
-        if not tally.files:
-            _fail("台帳にする YAML ファイル（*.yaml / *.yml）が見つかりません")
+        tally.check()
         register = Register(store, year=fiscal_year, forced=force)
         council = resolver.loaded()[0].config.council
         cases = register.count()
-        scope = f"{'すべての年度' if fiscal_year is None else fiscal_year_label(fiscal_year)}、案件 {cases} 件"
-        write(register, chosen, output, view=view, heading=f"{council} 付議案件の台帳", scope=scope)
+        write(register, chosen, output, view=view, heading=heading(council), scope=scope(fiscal_year, cases))
     finally:
         store.close()
-    left_out = [f"{what} {count} 件" for what, count in (("ケース", tally.left_out_cases), ("会議", tally.left_out_meetings)) if count]
-    if left_out:
-        _warn(
-            f"検査エラーのある{'と'.join(left_out)}を台帳に載せていません。"
-            "エラーを直すか、--force で載せます（その行の「検査エラー」の列に「あり」と付きます）"
-        )
-    if tally.unusable:
-        _warn(f"ケースや会議として読み取れないファイル {tally.unusable} 件を台帳に載せていません")
-    if tally.flagged:
-        _warn(f"検査エラーのあるファイル {tally.flagged} 件を載せ、その行の「検査エラー」の列に「あり」と付けました")
-    if output is not None:
-        _warn(f"{output} に台帳（案件 {cases} 件）を書き出しました")
+    for line in tally.summary(output, cases):
+        _warn(line)
     return EXIT_OK if tally.complete else EXIT_FINDINGS
 
 

@@ -9,7 +9,9 @@
   autofilter over the whole table, each column as wide as its widest cell (a wide
   character counts two; at most MAX_WIDTH), A4 landscape.
 - html: one self-contained page with the four views (templates/register.html.j2,
-  rendered in the sandbox, autoescaped, like the sheets).
+  rendered in the sandbox, autoescaped, like the sheets; the cells of a row escaped and
+  made by `html_cells`, whose output the template places row by row; 項目別's made by a
+  forked process while the views before it are written, from 200 cases: apart.py).
 - json: the long table as an array of objects keyed by the column names.
 - table: on a terminal, a rich table of the long table (or of the view asked for);
   elsewhere plain: a line per row, the cells separated by tabs, line breaks and tabs
@@ -26,14 +28,17 @@ import sys
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from itertools import chain, islice
 from json.encoder import encode_basestring
 from pathlib import Path
-from typing import IO, Any, BinaryIO, Final
+from typing import IO, Any, BinaryIO, Final, NamedTuple
 
-from ..errors import ShingikaiError, os_reason
+from markupsafe import escape
+
+from ..errors import ShingikaiError, UsageError, os_reason
 from ..files import whole_file
-from .views import DESCRIPTIONS, LISTING, Cell, Register, View
+from .views import BY_COUNTERPART, BY_ITEM, DESCRIPTIONS, LISTING, Cell, Register, View
 
 FORMATS: Final = ("table", "csv", "xlsx", "html", "json")
 # The format an output file's name says it is in.
@@ -58,6 +63,45 @@ _PLAIN_SPACE: Final = re.compile(r"[\t\r\n]+")
 _WIDE: Final = frozenset("WFA")
 # The control characters that XML 1.0, and so an xlsx, cannot hold (openpyxl refuses them).
 _ILLEGAL_IN_XLSX: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What HTML escaping changes (markupsafe's `escape`, which autoescape uses): & < > " '.
+_HTML_SPECIAL: Final = re.compile("[&<>\"']")
+# How many escaped values the html keeps for reuse (html_cells).
+_ESCAPED_KEPT: Final = 4096
+
+
+def choose_format(output: Path | None, requested: str | None) -> str:
+    """The register's format: `requested` (--format), else the one the extension of the
+    file `output` (-o) names, else the table. A usage error when the extension names no
+    format and none is asked for, or names another than the one asked for."""
+    suffix = "" if output is None else output.suffix
+    inferred = None if output is None else EXTENSIONS.get(suffix.lower())
+    if output is not None and requested is None and inferred is None:
+        raise UsageError(
+            f"出力先 {output} の拡張子から形式がわかりません（{'、'.join(EXTENSIONS)} のどれか）。--format で形式を指定してください"
+        )
+    if requested is not None and inferred is not None and requested != inferred:
+        raise UsageError(
+            f"--format {requested} と出力先 {output} の拡張子（{suffix}、{inferred}）が食い違っています。"
+            "どちらかを直すか、--format を省いて拡張子に任せてください"
+        )
+    return requested or inferred or "table"
+
+
+def check_output(output_format: str, output: Path | None, *, view: str | None, terminal: bool) -> None:
+    """A usage error when the register cannot be written so: a view (--view) chosen for
+    another format than the table, which holds one view (xlsx and html hold them all, csv
+    and json the long table); an xlsx to stdout that is a terminal (`terminal`)."""
+    if view is not None and output_format != "table":
+        holds = "すべてのビューが入ります）" if output_format in ALL_VIEWS else "一覧が入ります）"
+        raise UsageError(f"--view は table の形式でだけ使えます（{output_format} には" + holds)
+    if output_format == "xlsx" and output is None and terminal:
+        raise UsageError("xlsx は端末には出力できません。-o で出力先のファイルを指定してください（例: -o register.xlsx）")
+
+
+def sorts_again(output_format: str, view: str | None) -> bool:
+    """Whether the output has 相手方別 or 項目別, the views that sort the long table again
+    (the store then keeps their rows as the cases come: `Store(views=True)`)."""
+    return output_format in ALL_VIEWS or view in (BY_COUNTERPART, BY_ITEM)
 
 
 def write(
@@ -195,27 +239,104 @@ def _rich_table(view: View) -> None:
     Console(highlight=False).print(table)
 
 
+def html_cells(rows: Iterable[tuple[Cell, ...]]) -> Iterator["Cells"]:
+    """Each row's cells as the html's table cells, `<td>…</td>` each, every value escaped
+    as the template's autoescape escapes it (markupsafe's `escape`): the template places
+    each row's cells in its own row markup (`<tr>{{ cells }}</tr>`).
+
+    Why not `{% for cell in row %}<td>{{ cell }}</td>{% endfor %}` in the template: the
+    register of 10,000 cases has 1.8 million cells, and Jinja escapes each one into a new
+    Markup and yields three pieces for it through three generators, ≈ 1.5 µs a cell,
+    which alone took the html past the time the issue allows (bench/README.md, "The
+    register"). Here a row is one piece, and a value is escaped once while it recurs
+    (the rows of a case share its cells; 区分, 項目, 年度 and the like recur throughout).
+    """
+    return map(Cells, _cell_texts(rows))
+
+
+def _cell_texts(rows: Iterable[tuple[Cell, ...]]) -> Iterator[str]:
+    """html_cells as plain strings (what a forked process hands over: `apart`)."""
+    escaped = _Escaped()
+    cell = escaped.__getitem__
+    for row in rows:
+        # Each value escaped (`_Escaped`); the tags are this function's own.
+        yield f"<td>{'</td><td>'.join(map(cell, row))}</td>"
+
+
+class Cells(str):
+    """A row's cells as `html_cells` makes them: HTML already, which autoescape prints as it
+    is (`__html__`, the protocol Markup follows). Not a Markup, which would be made twice
+    for each row (here, then again by autoescape's `escape`, ≈ 0.4 µs more a row of the
+    185,000 of 10,000 cases)."""
+
+    __slots__ = ()
+    __html__ = str.__str__
+
+
+class _Escaped(dict[Cell, str]):
+    """Values as HTML-escaped text, each escaped when first asked for and kept until a few
+    thousand are kept (then they are let go, so that memory stays flat)."""
+
+    def __missing__(self, value: Cell) -> str:
+        if len(self) >= _ESCAPED_KEPT:
+            self.clear()
+        text = str(value)
+        self[value] = escaped = str(escape(text)) if _HTML_SPECIAL.search(text) else text
+        return escaped
+
+
+class HtmlView(NamedTuple):
+    """A view as the html's template places it: its name, columns and how many of them are
+    labels (View), and its rows' cells as `html_cells` makes them."""
+
+    name: str
+    columns: tuple[str, ...]
+    labels: int
+    cells: Callable[[], Iterator[Cells]]
+
+
+def _cells_of(view: View, made: Callable[[], Iterator[str]] | None) -> Callable[[], Iterator[Cells]]:
+    """The cells of `view`'s rows: html_cells of them, or the texts another process `made`."""
+    if made is not None:
+        return lambda: map(Cells, made())
+    return lambda: html_cells(view.rows())
+
+
 def _html(register: Register, stream: BinaryIO, *, heading: str, scope: str) -> None:
+    from ..lint.pipeline import PARALLEL_THRESHOLD
     from ..render.templates import Renderer
+    from .apart import apart
 
     forced = ""
     if register.forced:
         forced = "「検査エラー」の列に「あり」とある行は、検査エラーのあるファイルから --force で載せたものです。"
-    page = {
-        "heading": heading,
-        "scope": scope,
-        "forced": forced,
-        "views": register.views(),
-        "descriptions": DESCRIPTIONS,
-        "widths": HTML_WIDTHS,
-        "empty": "該当する行はありません。",
-    }
+    # 項目別, the largest view after 一覧 and the last but one of the page, is made by a
+    # process of its own while this one writes the views before it: for 10,000 cases ≈ 0.4 s
+    # of the ≈ 1 s the page takes in one process (bench/README.md, "The register").
+    forked = register.count() >= PARALLEL_THRESHOLD
+    reading = register.reader
+    by_item = apart(lambda: _cell_texts(reading().view(BY_ITEM).rows()), "台帳の html の項目別を作れません") if forked else nullcontext()
 
     def write(text: IO[str]) -> None:
-        parts = Renderer("html", None).stream("register.html.j2", page=page)
-        # The template yields every cell in pieces: written a few thousand at a time.
-        for pieces in iter(lambda: list(islice(parts, 4096)), []):
-            text.write("".join(pieces))
+        with by_item as item_texts:
+            views = [
+                HtmlView(view.name, view.columns, view.labels, _cells_of(view, item_texts if view.name == BY_ITEM else None))
+                for view in register.views()
+            ]
+            page = {
+                "heading": heading,
+                "scope": scope,
+                "forced": forced,
+                "views": views,
+                "descriptions": DESCRIPTIONS,
+                "widths": HTML_WIDTHS,
+                "empty": "該当する行はありません。",
+            }
+            parts = Renderer("html", None).stream("register.html.j2", page=page)
+            # The template yields every row in three pieces: written a few hundred rows at
+            # a time (a row of Japanese text is ≈ 1 KB as str, and as much again encoded).
+            for pieces in iter(lambda: list(islice(parts, 1024)), []):
+                text.write("".join(pieces))
 
     _text(stream, write)
 

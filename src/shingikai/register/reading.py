@@ -5,14 +5,19 @@ A case with lint errors is not counted unless forced (then its rows are flagged)
 a meeting with lint errors: its agenda places no case (with `force` it does, and flags
 the rows of the cases it places). A file that cannot be read as a case or a meeting at
 all is never counted.
+
+Only lint's errors count, and only they are told: the warning rules are not run (nor is
+the git history read that W504 needs). On generated cases they are half of lint's work.
 """
 
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from functools import lru_cache, partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Final, NamedTuple
 
+from ..errors import ShingikaiError
 from ..findings import Severity
 from ..lint.config import ConfigResolver
 from ..lint.history import History
@@ -24,13 +29,16 @@ from ..model.eras import fiscal_year_of, period_start
 from ..model.vocabulary import AGENDA_LISTS
 from ..reporters.base import plain_line
 from ..repository import repository_root
-from .store import CaseRecord, Place, Store, pack
+from .store import CaseRecord, Place, Store, pack, pack_views
 from .table import LIST_SEPARATOR, case_rows
 
 if TYPE_CHECKING:
     from ..model.meeting import Meeting
 
 _LIST_ORDER = {agenda.key: order for order, agenda in enumerate(AGENDA_LISTS)}
+# The rules the register does not run, on top of what the configuration ignores: every
+# warning (a file with warnings is counted as it is, and they are not told).
+NOT_RUN: Final = ("W",)
 
 
 class Entry(NamedTuple):
@@ -43,18 +51,19 @@ class Entry(NamedTuple):
     meeting_file: bool = False
 
 
-def read_entry(job: Job, shelf: Shelf, history: History) -> Entry:
-    """Lint one file as `shingikai lint` does, and keep what the register needs of it."""
+def read_entry(job: Job, shelf: Shelf, history: History, *, views: bool = False) -> Entry:
+    """Lint one file as `shingikai lint` does, and keep what the register needs of it (with
+    `views`, the case's rows of 項目別 and 相手方別 too)."""
     inspection = examine(job, shelf, history)
     if inspection.case is not None:
-        return Entry(inspection.result, case=_record(job, inspection.case))
+        return Entry(inspection.result, case=_record(job, inspection.case, views))
     if inspection.meeting is not None:
         places = _places(inspection.meeting, inspection.agenda, job.config.config.council)
         return Entry(inspection.result, places=places, meeting_file=True)
     return Entry(inspection.result, meeting_file=inspection.meeting_file)
 
 
-def _record(job: Job, case: Case) -> CaseRecord:
+def _record(job: Job, case: Case, views: bool) -> CaseRecord:
     directory, name = os.path.split(job.path)
     real_directory = _real_directory(directory)
     # A file's real path through its directory's, resolved once: one lstat per file.
@@ -64,6 +73,7 @@ def _record(job: Job, case: Case) -> CaseRecord:
     # Through a link from outside the repository: the path as given.
     file = (real[len(root) + 1 :] if inside else job.path).replace(os.sep, "/")
     start = period_start(case.period)
+    rows = case_rows(case)
     return CaseRecord(
         key=real,
         file=file,
@@ -71,7 +81,8 @@ def _record(job: Job, case: Case) -> CaseRecord:
         title=case.title,
         departments=LIST_SEPARATOR.join(case.departments),
         period_year=None if start is None else start.fiscal_year,
-        rows=pack(case_rows(case)),
+        rows=pack(rows),
+        views=pack_views(rows) if views else b"",
     )
 
 
@@ -129,6 +140,33 @@ class Tally:
         """Whether every file read is in the register."""
         return not (self.left_out_cases or self.left_out_meetings or self.unusable)
 
+    def check(self) -> None:
+        """Refuse to write a register (ShingikaiError) when a file could not be read at all,
+        or when there was no file to read."""
+        if self.unreadable:
+            raise ShingikaiError("読み込めないファイルがあるため、台帳を出力しませんでした")
+        if not self.files:
+            raise ShingikaiError("台帳にする YAML ファイル（*.yaml / *.yml）が見つかりません")
+
+    def summary(self, output: Path | None, cases: int) -> list[str]:
+        """What the run tells once the register of `cases` cases is written (to the file
+        `output`, or to stdout): the files it left out and why, those it counted despite
+        lint errors, where it wrote the register."""
+        lines = []
+        left_out = [f"{what} {count} 件" for what, count in (("ケース", self.left_out_cases), ("会議", self.left_out_meetings)) if count]
+        if left_out:
+            lines.append(
+                f"検査エラーのある{'と'.join(left_out)}を台帳に載せていません。"
+                "エラーを直すか、--force で載せます（その行の「検査エラー」の列に「あり」と付きます）"
+            )
+        if self.unusable:
+            lines.append(f"ケースや会議として読み取れないファイル {self.unusable} 件を台帳に載せていません")
+        if self.flagged:
+            lines.append(f"検査エラーのあるファイル {self.flagged} 件を載せ、その行の「検査エラー」の列に「あり」と付けました")
+        if output is not None:
+            lines.append(f"{output} に台帳（案件 {cases} 件）を書き出しました")
+        return lines
+
 
 def gather(
     paths: Iterable[str],
@@ -142,7 +180,9 @@ def gather(
     """Read and lint every file `paths` name (and the cases on their meetings' agendas)
     into `store`; tell each lint error, and each file left out, through `notify`."""
     tally = Tally(store)
-    for entry in read_run(paths, resolver, None, [], missing, read_entry, lambda entry: entry.result):
+    # The workers find `read_entry` by name; `partial` carries the flag along.
+    read = partial(read_entry, views=True) if store.views else read_entry
+    for entry in read_run(paths, resolver, None, NOT_RUN, missing, read, lambda entry: entry.result):
         tally.files += 1
         result = entry.result
         if result.error is not None:

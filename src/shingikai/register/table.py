@@ -50,32 +50,6 @@ class CaseRow(NamedTuple):
     notice: str
 
 
-class Row(NamedTuple):
-    """One row of the long table, its cells in the order of COLUMNS; then which file's
-    lint errors, if any, it was counted despite (--force), and the case it belongs to
-    (the register's own number for it, in the order the cases were read)."""
-
-    year: str
-    meeting: str
-    agenda: str
-    kind: str
-    title: str
-    departments: str
-    section: str
-    item: str
-    counterpart: str
-    notice: str
-    decision: str
-    file: str
-    flagged: bool
-    case: int
-
-    def cells(self, *, forced: bool) -> tuple[str, ...]:
-        """The row's cells; with `forced`, the 検査エラー cell after them."""
-        cells = self[: len(COLUMNS)]
-        return (*cells, FLAG if self.flagged else "") if forced else cells
-
-
 def columns(*, forced: bool) -> tuple[str, ...]:
     return (*COLUMNS, FLAG_COLUMN) if forced else COLUMNS
 
@@ -105,3 +79,46 @@ def _notice(notice: object) -> str:
     if isinstance(notice, NoticeGiven):
         return f"有（{notice.timing}）"
     return "無"
+
+
+class ItemRow(NamedTuple):
+    """A row of 項目別 as its case gives it: a row of the long table that has an item."""
+
+    # The row's place among its case's rows.
+    position: int
+    item_rank: int
+    item: str
+    # The item's group on the sheet's grid (その他の項目 for an `other_items` text).
+    group: str
+    section: str
+    counterpart: str
+
+
+class SectionRow(NamedTuple):
+    """A row of 相手方別 as its case gives it: a section of the case, with its items."""
+
+    # The place of the section's first row among its case's rows.
+    position: int
+    counterpart: str
+    section: str
+    # Its items, joined.
+    items: str
+
+
+def view_rows(rows: tuple[CaseRow, ...]) -> tuple[tuple[ItemRow, ...], tuple[SectionRow, ...]]:
+    """A case's rows of 項目別 and of 相手方別, from its rows of the long table (`case_rows`).
+    A section's rows follow each other and share their 相手方: each run of them is a row
+    of 相手方別."""
+    items = tuple(
+        ItemRow(position, row.item_rank, row.item, ITEM_GROUP.get(row.item, OTHER_ITEM_GROUP), row.section, row.counterpart)
+        for position, row in enumerate(rows)
+        if row.item
+    )
+    sections: list[SectionRow] = []
+    start = 0
+    for position, row in enumerate(rows):
+        if position + 1 == len(rows) or (rows[position + 1].section, rows[position + 1].counterpart) != (row.section, row.counterpart):
+            run = rows[start : position + 1]
+            sections.append(SectionRow(start, row.counterpart, row.section, LIST_SEPARATOR.join(r.item for r in run if r.item)))
+            start = position + 1
+    return items, tuple(sections)

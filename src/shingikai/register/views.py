@@ -1,5 +1,6 @@
 """The four views of the register (report.md), each made from the rows of the long table
-alone, so that they cannot disagree:
+alone (a case's rows of 相手方別 and 項目別 from its rows of the long table, where it was
+linted: table.view_rows), so that they cannot disagree:
 
 - 一覧: the long table itself;
 - 相手方別: a row per 相手方, case and section, with the items it receives or gives;
@@ -10,22 +11,13 @@ alone, so that they cannot disagree:
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from itertools import groupby
-from operator import attrgetter
 from typing import Final, NamedTuple
 
+from ..errors import UsageError
+from ..model.eras import fiscal_year_label, fiscal_year_of
 from ..model.vocabulary import DECISIONS, KINDS
 from .store import Order, Store
-from .table import (
-    LIST_SEPARATOR,
-    FLAG,
-    FLAG_COLUMN,
-    ITEM_GROUP,
-    OTHER_ITEM_GROUP,
-    SECTION_LABELS,
-    Row,
-    columns,
-)
+from .table import FLAG_COLUMN, SECTION_LABELS, columns
 
 LISTING: Final = "一覧"
 BY_COUNTERPART: Final = "相手方別"
@@ -52,6 +44,28 @@ class View(NamedTuple):
     labels: int
 
 
+def read_year(text: str | None) -> int | None:
+    """The fiscal year --year names (令和4年度: 2022, the year it begins in), None for all
+    years when it is not given; a usage error when it names none."""
+    if text is None:
+        return None
+    year = fiscal_year_of(text)
+    if year is None:
+        raise UsageError(f"--year の「{text}」は年度として読めません。令和4年度 のように和暦の年度で指定してください")
+    return year
+
+
+def heading(council: str) -> str:
+    """The register's heading (the html's title)."""
+    return f"{council} 付議案件の台帳"
+
+
+def scope(year: int | None, cases: int) -> str:
+    """What the register covers, in a line under its heading: the fiscal year `year` (or
+    all), and how many cases."""
+    return f"{'すべての年度' if year is None else fiscal_year_label(year)}、案件 {cases} 件"
+
+
 class Register:
     """The views of one run's long table: of one fiscal year (`year`), or of all."""
 
@@ -64,51 +78,29 @@ class Register:
         """How many cases the register holds."""
         return self._store.count(self._year)
 
-    def rows(self, order: Order | None = None) -> Iterator[Row]:
-        """The long table in its order, or in `order`."""
-        if order is None:
-            return self._store.rows(self._year)
-        return self._store.rows_by(order, self._year)
+    def reader(self) -> "Register":
+        """This register through a connection of its own to the store (`Store.reader`), for
+        a process forked from this one."""
+        return Register(self._store.reader(), year=self._year, forced=self.forced)
 
     def view(self, name: str) -> View:
         forced = self.forced
         flag = (FLAG_COLUMN,) if forced else ()
         if name == LISTING:
             head = columns(forced=forced)
-            return View(name, head, lambda: (row.cells(forced=forced) for row in self.rows()), len(head))
+            return View(name, head, lambda: self._store.rows(self._year, forced=forced), len(head))
         if name == BY_COUNTERPART:
             head = ("相手方", "区分", "項目", "年度", "件名", "会議の結果", "ファイル", *flag)
-            return View(name, head, lambda: by_counterpart(self.rows(Order.COUNTERPART), forced), len(head))
+            return View(name, head, lambda: self._store.rows_by(Order.COUNTERPART, self._year, forced=forced), len(head))
         if name == BY_ITEM:
             head = ("項目", "項目の分類", "区分", "相手方", "年度", "件名", "会議の結果", "ファイル", *flag)
-            return View(name, head, lambda: by_item(self.rows(Order.ITEM), forced), len(head))
+            return View(name, head, lambda: self._store.rows_by(Order.ITEM, self._year, forced=forced), len(head))
         assert name == OPERATIONS
-        head, table = operations(self.rows())
+        head, table = operations(self._store.cases(self._year))
         return View(name, head, lambda: iter(table), 2)
 
     def views(self) -> tuple[View, ...]:
         return tuple(self.view(name) for name in VIEW_NAMES)
-
-
-def _flagged(cells: tuple[Cell, ...], row: Row, forced: bool) -> tuple[Cell, ...]:
-    return (*cells, FLAG if row.flagged else "") if forced else cells
-
-
-def by_counterpart(rows: Iterable[Row], forced: bool) -> Iterator[tuple[Cell, ...]]:
-    """`rows` ordered by 相手方 (then as the long table) to a row per 相手方, case and section."""
-    for _, section in groupby(rows, key=attrgetter("counterpart", "case", "section")):
-        first, *rest = section
-        items = LIST_SEPARATOR.join(row.item for row in (first, *rest) if row.item)
-        cells = (first.counterpart, first.section, items, first.year, first.title, first.decision, first.file)
-        yield _flagged(cells, first, forced)
-
-
-def by_item(rows: Iterable[Row], forced: bool) -> Iterator[tuple[Cell, ...]]:
-    """`rows` ordered by item (the grid's order, then `other_items` texts) to 項目別's rows."""
-    for row in rows:
-        group = ITEM_GROUP.get(row.item, OTHER_ITEM_GROUP)
-        cells = (row.item, group, row.section, row.counterpart, row.year, row.title, row.decision, row.file)
-        yield _flagged(cells, row, forced)
 
 
 CASES: Final = ("案件", "計")
@@ -126,19 +118,19 @@ OPERATION_LINES: Final = (
 )
 
 
-def operations(rows: Iterable[Row]) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
-    """The columns and rows of 運用状況 from the long table in its order: a line per count
+def operations(cases: Iterable[tuple[str, str, str, tuple[str, ...]]]) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    """The columns and rows of 運用状況 from the cases of the long table in its order (each
+    with its 年度, kind, 会議の結果 and 区分, as `Store.cases` gives them): a line per count
     (OPERATION_LINES), a column per fiscal year (年度なし last, if any case has none), then
     the total. Every case is counted once, in each of its sections' 区分."""
     years: dict[str, Counter[tuple[str, str]]] = {}
-    for _, case in groupby(rows, key=attrgetter("case")):
-        first, *rest = case
-        counts = years.setdefault(first.year or NO_YEAR, Counter())
+    for year, kind, decision, sections in cases:
+        counts = years.setdefault(year or NO_YEAR, Counter())
         counts[CASES] += 1
-        counts[(KIND_GROUP, first.kind)] += 1
-        for section in dict.fromkeys(row.section for row in (first, *rest) if row.section):
+        counts[(KIND_GROUP, kind)] += 1
+        for section in sections:
             counts[(SECTION_GROUP, section)] += 1
-        counts[(DECISION_GROUP, first.decision or NO_DECISION)] += 1
+        counts[(DECISION_GROUP, decision or NO_DECISION)] += 1
     total = sum(years.values(), Counter())
     head = ("分類", "内訳", *years, TOTAL)
     table = [(*line, *(counts[line] for counts in years.values()), total[line]) for line in OPERATION_LINES]

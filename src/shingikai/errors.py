@@ -48,11 +48,6 @@ class RenderError(ShingikaiError):
     """A sheet cannot be written."""
 
 
-class ConflictingOptions(ShingikaiError):
-    """Options that contradict each other (`--format` and the extension of `-o`): a usage
-    problem, which the CLI says as it says its own, with where the command's help is."""
-
-
 class Blocked(Exception):
     """Lint errors stop the command (exit status 1); the findings were shown already."""
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 
 from .. import __version__
-from ..errors import Blocked, ShingikaiError, UsageError
+from ..errors import Blocked, ShingikaiError
 from .japanese import JapaneseCommand, JapaneseGroup, UsageProblem, one_of
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -503,7 +503,6 @@ def _view_names() -> Sequence[str]:
 
 @command
 def report(
-    ctx: typer.Context,
     paths: Paths,
     output: Annotated[
         Path | None,
@@ -554,12 +553,9 @@ def report(
     from ..register.store import Store
     from ..register.views import Register, heading, read_year, scope
 
-    try:
-        chosen = choose_format(output, output_format)
-        check_output(chosen, output, view=view, terminal=sys.stdout.isatty())
-        fiscal_year = read_year(year)
-    except UsageError as error:
-        raise UsageProblem(ctx.command_path, str(error)) from error
+    chosen = choose_format(output, output_format)
+    check_output(chosen, output, view=view, terminal=sys.stdout.isatty())
+    fiscal_year = read_year(year)
     resolver = ConfigResolver(config)
     missing: list[str] = []
 

@@ -6,8 +6,8 @@ than rewrite that text, the command classes here use click's own extension point
 headings and the help texts the commands give; `parse_args` and `resolve_command`
 turn click's usage errors into `UsageProblem`s, worded from the exceptions' attributes
 (the option's name, the parameter, the possibilities) and never from their messages;
-`invoke` does the same for the options a stage below finds contradictory
-(`ConflictingOptions`).
+`invoke` does the same for the options a stage below cannot carry out
+(`UsageError`).
 """
 
 import inspect
@@ -18,7 +18,7 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from ..errors import ConflictingOptions
+from ..errors import UsageError
 from ..suggest import nearest
 
 HELP_OPTION_TEXT = "この説明を表示します"
@@ -162,7 +162,7 @@ class JapaneseCommand(_Japanese, TyperCommand):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except ConflictingOptions as error:
+        except UsageError as error:
             raise UsageProblem(ctx.command_path, str(error)) from error
 
 

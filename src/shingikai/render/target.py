@@ -3,7 +3,7 @@ outputs go, whether the one input is a meeting; and which route writes that form
 
 - The format is `--format`, else the one the output file's extension names (`.html`,
   `.md`, `.pdf`; see templates.EXTENSIONS), else HTML. A `--format` the extension
-  contradicts is a usage problem (`ConflictingOptions`).
+  contradicts is a usage problem (`UsageError`).
 - One meeting file, given alone, is several pages (its 次第 and its sheets): they need a
   directory, as several files do. Printed, it is one file, the meeting's packet.
 - PDF is written by printing.py, with a typesetter had before the files are checked
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from ..errors import ConflictingOptions
+from ..errors import UsageError
 from ..lint.shelf import Shelf
 from .publish import Admitted, Destination, publish
 from .templates import EXTENSIONS, Renderer
@@ -85,7 +85,7 @@ def choose_target(paths: Sequence[str], output: Path | None, output_format: str 
     if destination.path is not None and not destination.directory:
         inferred = EXTENSIONS.get(destination.path.suffix.lower())
     if output_format is not None and inferred is not None and output_format != inferred:
-        raise ConflictingOptions(
+        raise UsageError(
             f"--format {output_format} と出力先 {destination.path} の拡張子（{destination.path.suffix}、{inferred}）が食い違っています。"
             "どちらかを直すか、--format を省いて拡張子に任せてください"
         )

@@ -109,8 +109,10 @@ def _tree_pss(pid: int) -> int:
     return total
 
 
-def measure(argv: list[str], cwd: Path = ROOT) -> Run:
-    """Run argv as a child; wall, CPU (child + waited-for descendants), peak memory."""
+def measure(argv: list[str], cwd: Path = ROOT, *, sample_memory: bool = True) -> Run:
+    """Run argv as a child; wall, CPU (child + waited-for descendants), peak memory (the tree's
+    PSS only when `sample_memory`: reading every process's smaps every 10 ms costs CPU on the
+    cores the command runs on, and stalls a large process's page faults)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         peak = [0]
         done = threading.Event()
@@ -122,11 +124,13 @@ def measure(argv: list[str], cwd: Path = ROOT) -> Run:
                 peak[0] = max(peak[0], _tree_pss(proc.pid))
 
         sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
+        if sample_memory:
+            sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         done.set()
-        sampler.join()
+        if sample_memory:
+            sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)

@@ -436,7 +436,7 @@ def test_a_front_counted_short_is_typeset_again_with_its_real_length(repository:
     collection = collect([str(repository / "meetings" / "r3-3.yaml")], print)
     admitted = admit(list(collection), collection.includes, ConfigResolver(None), Shelf(), force=False, notify=print)
     renderer = Renderer("pdf", None)
-    with Typesetter(parallel=False) as typesetter:
+    with Typesetter(processes=0) as typesetter:
         planned = printing._plan_packet(admitted.meetings[0], admitted, renderer, typesetter, printing._Binder())
         (right,) = printing._typeset(typesetter, renderer, [planned], [])
         # Counted as if the cover were all of the front (the 次第 is one page).

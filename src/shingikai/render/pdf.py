@@ -169,17 +169,16 @@ R = TypeVar("R")
 
 
 class Typesetter:
-    """Typesetting for one render: in this process, or, for a render of more than one
-    document (`parallel`) on a machine of more than one core, over a pool of processes, one
-    a core, started at once: they load WeasyPrint and lay out a line of Japanese while this
-    process checks the files. With a pool, every document is typeset in it (the fronts and
-    frames too), so that this process never loads WeasyPrint nor starts Pango."""
+    """Typesetting for one render: in this process, or over `processes` processes (at most
+    one a core), started at once: they load WeasyPrint and lay out a line of Japanese while
+    this process checks the files. With processes, every document is typeset in them (the
+    fronts and frames too), so that this process never loads WeasyPrint nor starts Pango."""
 
-    def __init__(self, *, parallel: bool) -> None:
-        self.workers = (os.cpu_count() or 1) if parallel else 1
+    def __init__(self, *, processes: int) -> None:
+        self.workers = max(1, min(processes, os.cpu_count() or 1))
         self._fonts: list[str] | None = None
         self._pool: Executor | None = None
-        if self.workers > 1:
+        if processes > 0:
             # Forked, a worker starts with shingikai imported; WeasyPrint it loads itself.
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)

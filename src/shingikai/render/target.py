@@ -46,16 +46,22 @@ class Target:
 
     @contextmanager
     def typesetting(self) -> Iterator[Typesetter | None]:
-        """For a PDF, its typesetter, to be had before the files are checked: for a packet or
-        a directory, its processes load WeasyPrint meanwhile."""
+        """For a PDF, its typesetter, to be had before the files are checked: its processes
+        (one a core for a packet or a directory, one for a sheet) load WeasyPrint meanwhile."""
         if not self.printed:
             yield None
             return
         # pypdf (and, in the typesetter's processes, WeasyPrint) are loaded only for a PDF.
         from .pdf import Typesetter
 
-        several = self.destination.path is not None and (self.single_meeting or self.destination.directory)
-        with Typesetter(parallel=several) as typesetter:
+        if self.destination.path is None:
+            processes = 0  # refused by publish_pdf: PDF is never written to stdout
+        elif self.single_meeting or self.destination.directory:
+            processes = os.cpu_count() or 1
+        else:
+            # One sheet: one process, which loads WeasyPrint while this one checks the case.
+            processes = 1
+        with Typesetter(processes=processes) as typesetter:
             yield typesetter
 
     def write(

@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
-from run import ROOT, SHINGIKAI, Run, _busy, loadavg, machine, measure, median  # noqa: E402
+from run import ROOT, SHINGIKAI, _busy, figures, loadavg, machine, measure, median, paired_rounds  # noqa: E402
 
 TIME_LIMIT = 1.5
 MEMORY_LIMIT = 1.2
@@ -62,25 +62,13 @@ def run_set(count: int, rounds: int, formats: tuple[str, ...]) -> dict[str, obje
             warm = measure(argv)
             if warm.code != 0:
                 raise SystemExit(f"{name} on the {count} set exited {warm.code}:\n{warm.stderr[-2000:]}")
-        runs: dict[str, list[Run]] = {name: [] for name in argvs}
-        for index in range(rounds):
-            for name, argv in argvs.items():
-                run = measure(argv)
-                if run.code != 0:
-                    raise SystemExit(f"{name} on the {count} set exited {run.code} in round {index + 1}:\n{run.stderr[-2000:]}")
-                runs[name].append(run)
-            print(f"  {count:>6} files, round {index + 1}/{rounds}: "
-                  + "  ".join(f"{n} {r[-1].wall:.2f}s" for n, r in runs.items()), file=sys.stderr, flush=True)
+        runs = paired_rounds(argvs, count, rounds)
         sizes = {name: (Path(scratch) / f"register.{'txt' if name == 'table' else name}").stat().st_size for name in formats}
     lint = runs["lint"]
     summary: dict[str, object] = {"files": count, "rounds": rounds, "sizes": sizes, "tools": {}}
     for name, rs in runs.items():
         summary["tools"][name] = {  # type: ignore[index]
-            "wall": median([r.wall for r in rs]),
-            "cpu": median([r.cpu for r in rs]),
-            "maxrss_mib": median([r.maxrss_kib for r in rs]) / 1024,
-            "tree_pss_mib": median([r.tree_pss_kib for r in rs]) / 1024,
-            "walls": [round(r.wall, 4) for r in rs],
+            **figures(rs),
             "ratio_wall": median([r.wall / l.wall for r, l in zip(rs, lint, strict=True)]),
             "ratio_cpu": median([r.cpu / l.cpu for r, l in zip(rs, lint, strict=True)]),
         }

@@ -171,6 +171,31 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def paired_rounds(argvs: dict[str, list[str]], count: int, rounds: int) -> dict[str, list[Run]]:
+    """Each command's runs, in rounds of all of them (a ratio is taken within a round)."""
+    runs: dict[str, list[Run]] = {name: [] for name in argvs}
+    for index in range(rounds):
+        for name, argv in argvs.items():
+            run = measure(argv)
+            if run.code != 0:
+                raise SystemExit(f"{name} on the {count} set exited {run.code} in round {index + 1}:\n{run.stderr[-2000:]}")
+            runs[name].append(run)
+        print(f"  {count:>6} files, round {index + 1}/{rounds}: "
+              + "  ".join(f"{n} {r[-1].wall:.2f}s" for n, r in runs.items()), file=sys.stderr, flush=True)
+    return runs
+
+
+def figures(runs: list[Run]) -> dict[str, object]:
+    """The medians of a command's runs (memory in MiB), and each run's wall time."""
+    return {
+        "wall": median([r.wall for r in runs]),
+        "cpu": median([r.cpu for r in runs]),
+        "maxrss_mib": median([r.maxrss_kib for r in runs]) / 1024,
+        "tree_pss_mib": median([r.tree_pss_kib for r in runs]) / 1024,
+        "walls": [round(r.wall, 4) for r in runs],
+    }
+
+
 def run_set(count: int, rounds: int) -> dict[str, object]:
     files = files_of(count)
     argvs = commands(files, str((generate.DATA / str(count)).relative_to(ROOT)))
@@ -185,24 +210,8 @@ def run_set(count: int, rounds: int) -> dict[str, object]:
             raise SystemExit(f"{name} on the {count} set exited {warm.code}:\n{warm.stdout[-2000:]}{warm.stderr[-2000:]}")
         if name.startswith("shingikai") and warm.stdout.strip():
             raise SystemExit(f"the generated {count} set is not lint-clean:\n{warm.stdout[:2000]}")
-    runs: dict[str, list[Run]] = {name: [] for name in argvs}
-    for index in range(rounds):
-        for name, argv in argvs.items():
-            run = measure(argv)
-            if run.code != 0:
-                raise SystemExit(f"{name} on the {count} set exited {run.code} in round {index + 1}:\n{run.stderr[-2000:]}")
-            runs[name].append(run)
-        print(f"  {count:>6} files, round {index + 1}/{rounds}: "
-              + "  ".join(f"{n} {r[-1].wall:.2f}s" for n, r in runs.items()), file=sys.stderr, flush=True)
-    summary: dict[str, object] = {"files": count, "rounds": rounds, "tools": {}}
-    for name, rs in runs.items():
-        summary["tools"][name] = {  # type: ignore[index]
-            "wall": median([r.wall for r in rs]),
-            "cpu": median([r.cpu for r in rs]),
-            "maxrss_mib": median([r.maxrss_kib for r in rs]) / 1024,
-            "tree_pss_mib": median([r.tree_pss_kib for r in rs]) / 1024,
-            "walls": [round(r.wall, 4) for r in rs],
-        }
+    runs = paired_rounds(argvs, count, rounds)
+    summary: dict[str, object] = {"files": count, "rounds": rounds, "tools": {name: figures(rs) for name, rs in runs.items()}}
     mine = runs["shingikai"]
     others = [name for name in runs if name != "shingikai"]
     summary["ratios"] = {

@@ -110,6 +110,18 @@ def _choices(choices: Callable[[], Sequence[str]]) -> Callable[[list[str] | None
     return check
 
 
+def _format_option(choices: Callable[[], Sequence[str]], text: str) -> Any:
+    """`--format`/`-f`, one of `choices` (completed from them), with the help `text`."""
+    return typer.Option(
+        "--format", "-f", metavar="形式", callback=_choice(choices), autocompletion=choices, help=text, show_default=False
+    )
+
+
+def _output_option(metavar: str, text: str) -> Any:
+    """`--output`/`-o`, where the command writes, with the help `text`."""
+    return typer.Option("--output", "-o", metavar=metavar, help=text, show_default=False)
+
+
 def _reporter_names() -> Sequence[str]:
     from ..reporters import REPORTERS
 
@@ -191,15 +203,7 @@ def lint(
     paths: Paths,
     output_format: Annotated[
         str,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="形式",
-            callback=_choice(_reporter_names),
-            autocompletion=_reporter_names,
-            help="出力形式: text, json, github, sarif（既定: text）",
-            show_default=False,
-        ),
+        _format_option(_reporter_names, "出力形式: text, json, github, sarif（既定: text）"),
     ] = "text",
     select: Annotated[
         str | None,
@@ -341,12 +345,9 @@ def new(
     ] = False,
     output: Annotated[
         Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="ファイル",
-            help="書き出すファイル（既にあれば上書きせずに終了します）。省略すると標準出力",
-            show_default=False,
+        _output_option(
+            "ファイル",
+            "書き出すファイル（既にあれば上書きせずに終了します）。省略すると標準出力",
         ),
     ] = None,
 ) -> int:
@@ -392,25 +393,16 @@ def render(
     paths: Paths,
     output: Annotated[
         Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="出力先",
-            help="出力先のファイル（省略すると標準出力）。会議、複数のファイルやディレクトリのときは出力先のディレクトリで、"
+        _output_option(
+            "出力先",
+            "出力先のファイル（省略すると標準出力）。会議、複数のファイルやディレクトリのときは出力先のディレクトリで、"
             "次第・シート・一覧 index と資料を書き出します。PDF は会議も 1 ファイル（会議資料）です",
-            show_default=False,
         ),
     ] = None,
     output_format: Annotated[
         str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="形式",
-            callback=_choice(_render_formats),
-            autocompletion=_render_formats,
-            help="出力形式: html, md, pdf（既定: 出力先のファイルの拡張子 .html / .md / .pdf から、なければ html）",
-            show_default=False,
+        _format_option(
+            _render_formats, "出力形式: html, md, pdf（既定: 出力先のファイルの拡張子 .html / .md / .pdf から、なければ html）"
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="検査エラーがあっても、エラーの一覧を載せて出力します")] = False,
@@ -463,15 +455,7 @@ def changes(
     ],
     output_format: Annotated[
         str,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="形式",
-            callback=_choice(_changes_formats),
-            autocompletion=_changes_formats,
-            help="出力形式: text, json（既定: text）",
-            show_default=False,
-        ),
+        _format_option(_changes_formats, "出力形式: text, json（既定: text）"),
     ] = "text",
     config: ConfigFile = None,
 ) -> int:
@@ -506,24 +490,15 @@ def report(
     paths: Paths,
     output: Annotated[
         Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="ファイル",
-            help="出力先のファイル（省略すると標準出力）。拡張子 .csv / .xlsx / .html / .json / .txt が形式を決めます",
-            show_default=False,
+        _output_option(
+            "ファイル",
+            "出力先のファイル（省略すると標準出力）。拡張子 .csv / .xlsx / .html / .json / .txt が形式を決めます",
         ),
     ] = None,
     output_format: Annotated[
         str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="形式",
-            callback=_choice(_report_formats),
-            autocompletion=_report_formats,
-            help="出力形式: table, csv, xlsx, html, json（既定: 出力先のファイルの拡張子から、なければ table）",
-            show_default=False,
+        _format_option(
+            _report_formats, "出力形式: table, csv, xlsx, html, json（既定: 出力先のファイルの拡張子から、なければ table）"
         ),
     ] = None,
     year: Annotated[

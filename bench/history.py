@@ -187,6 +187,9 @@ def build(plan: Plan) -> None:
     git(with_history, "commit", "--quiet", "--message", "決定の後の変更", date="2023-04-03T09:00:00+09:00")
     # Packed, as a clone is (and git's own gc makes a repository that has grown).
     git(with_history, "gc", "--quiet")
+    # The index as a user's `git status` leaves it: written in the same second as the files,
+    # git takes each entry as racily clean and hashes its file again on every diff-index.
+    git(with_history, "update-index", "-q", "--refresh")
     # Only the files edited since: the others stay as the last commit wrote them (and as
     # git's index knows them).
     for index in plan.meaningful_working:

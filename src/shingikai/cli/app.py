@@ -6,6 +6,7 @@ file (what pre-commit does on every commit) loads no template engine and no term
 library.
 """
 
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -38,6 +39,10 @@ def _until_the_pipe_closes(command: Command) -> Command:
 
     @wraps(command)
     def run(*args: Any, **kwargs: Any) -> int:
+        # The process ends with the command: what the imports built lives as long. Kept out
+        # of the collector's walks, it is not gone over again each time a run builds much
+        # (the validators of a model, the meetings a history reads): 20 ms of a one-file lint.
+        gc.freeze()
         try:
             code = command(*args, **kwargs)
             sys.stdout.flush()

@@ -17,10 +17,11 @@ reads no other file, and asks git nothing unless one of them records a decision.
 are read as data, not validated (that is their own lint).
 
 History is read once per repository per run, in as many git commands whatever the
-number of cases and meetings (loading/git.py): the work tree; the commits of the
-deciding meeting files; then, at once, their versions, the decided cases' blobs in HEAD,
-how those changed between the commits, and which differ in the working tree; last, the
-approved contents that differ from the working tree's (only those are compared). An
+number of cases and meetings (loading/git.py): the work tree; then, at once, the
+commits of the deciding meeting files and their versions, the blobs in HEAD, and which
+files differ in the working tree; how the decided cases changed between the commits;
+last, the approved contents that differ from the working tree's (only those are
+compared). An
 agenda item is followed back through the versions of its meeting file by its case, or,
 in a version without that case, by its place on the agenda: then the case was renamed
 since, and is not compared.
@@ -316,30 +317,28 @@ class _Asked(threading.Thread):
 
 
 def _approvals(work_tree: "Repository", meetings: list[str], shelf: Shelf) -> dict[str, _Approved]:
-    """The decided cases and their approved contents. Git is asked four times, one after
-    the other: the commits of the meeting files; then at once their versions, the cases'
-    blobs in HEAD, how they changed between those commits and how they differ in the
-    working tree; then the approved contents that differ from the working tree's."""
+    """The decided cases and their approved contents. While the meeting files are read,
+    git is asked at once for the blobs in HEAD, for what differs in the working tree, and
+    for the meeting files' commits and then their versions at those commits; then how the
+    cases changed between those commits; last, the approved contents that differ from
+    the working tree's."""
     top, head = work_tree.top, work_tree.head
     if head is None:
         # No commit yet: every decision is being recorded now.
         return {case: _Approved(deciding.decided, Status.UNCOMMITTED) for case, deciding in _latest(meetings, top, shelf).items()}
     names = sorted({_in_git(path, top) for path in meetings})
     # Asked while the meeting files are read: of the whole tree, as the cases are not known yet.
-    listed = _Asked(work_tree.commits, names)
+    listed = _Asked(_meeting_versions, work_tree, names)
     at_head = _Asked(work_tree.blobs, head, ())
     uncommitted = _Asked(work_tree.changed_in_work_tree, ())
     latest = _latest(meetings, top, shelf)
-    commits = listed.answer()
-    histories = {name: [commit for commit in commits if name in commit.paths] for name in names}
-    versions_of = _Asked(work_tree.contents, [f"{commit.sha}:{name}" for name, found in histories.items() for commit in found])
+    commits, histories, contents = listed.answer()
     # Each commit against the one after it (the newest against HEAD): a file's blob in each
     # follows from HEAD's back through the changes. Asked of the cases' directories, not of
     # each case: git would match every path in the tree against every path asked.
     shas = [commit.sha for commit in commits]
     directories = sorted({posixpath.dirname(case) or "." for case in latest})
     between = _Asked(work_tree.changed_between, list(zip(shas, [head, *shas])), directories)
-    contents = versions_of.answer()
     # The working tree's versions are read already; most committed versions are one of them.
     parsed = {deciding.written: deciding.current for deciding in latest.values()}
 
@@ -364,6 +363,14 @@ def _approvals(work_tree: "Repository", meetings: list[str], shelf: Shelf) -> di
     for case, blob in wanted.items():
         found[case] = found[case]._replace(content=approved.get(blob, b""))
     return found
+
+
+def _meeting_versions(work_tree: "Repository", names: list[str]) -> tuple[list["Commit"], dict[str, list["Commit"]], dict[str, bytes]]:
+    """The commits of the meeting files `names`, each file's commits, and the file's
+    content at each of them: asked of git one after the other, in one thread."""
+    commits = work_tree.commits(names)
+    histories = {name: [commit for commit in commits if name in commit.paths] for name in names}
+    return commits, histories, work_tree.contents(f"{commit.sha}:{name}" for name, found in histories.items() for commit in found)
 
 
 def _differing(

@@ -46,7 +46,7 @@ from ..model.eras import era_day
 from ..model.vocabulary import AGENDA_LIST_BY_KEY, AGENDA_LISTS, DECISIONS, KINDS, MEETING_KIND, PENDING, is_meeting
 from ..repository import repository_root
 from .config import ConfigResolver
-from .shelf import CASE_SUFFIXES, Shelf
+from .shelf import CASE_SUFFIXES, Shelf, load
 
 if TYPE_CHECKING:
     from ..loading.git import Commit, Repository
@@ -107,11 +107,28 @@ class _Item(NamedTuple):
         return self.decision not in ("", PENDING)
 
 
+class _Agenda:
+    """The agenda items of one version of a meeting file, by their case and by their place."""
+
+    __slots__ = ("items", "by_target", "by_place")
+
+    def __init__(self, items: tuple[_Item, ...]) -> None:
+        self.items = items
+        self.by_target: dict[str, _Item] = {}
+        for item in items:
+            # A case listed twice is found at its first place, as on the agenda.
+            self.by_target.setdefault(item.target, item)
+        self.by_place = {(item.key, item.index): item for item in items}
+
+
+_NO_AGENDA: Final = _Agenda(())
+
+
 class _Version(NamedTuple):
     commit: "Commit"
-    # The items of the meeting file at this commit: () where it holds no decision (or the
-    # commit deleted it), None where it is not readable as YAML.
-    items: tuple[_Item, ...] | None
+    # The agenda of the meeting file at this commit: none where it holds no decision (or
+    # the commit deleted it), None where it is not readable as YAML.
+    agenda: _Agenda | None
 
 
 class _Approved(NamedTuple):
@@ -146,9 +163,9 @@ class History:
         # repository is found once, not once per file.
         self._by_directory: dict[tuple[str, Path | None], _Repository] = {}
 
-    def look(self, path: str, configured_root: Path | None, document: Document, shelf: Shelf) -> Looked:
+    def look(self, path: str, configured_root: Path | None, document: Document) -> Looked:
         """What the history says of the case file at `path`, whose current content is `document`."""
-        repository = self._read(path, configured_root, shelf)
+        repository = self._read(path, configured_root)
         if repository.unavailable is not None:
             return repository.unavailable
         approved = repository.cases.get(_in_git(path, repository.top)) if repository.top is not None else None
@@ -161,18 +178,18 @@ class History:
             return Looked(Status.UNKNOWN, approved.decided, reason=f"決定のコミット {approved.commit[:7]} のケースファイルを YAML として読めません")
         return Looked(Status.APPROVED, approved.decided, Approval(approved.decided, approved.commit, approved.date, data))
 
-    def prepare(self, path: str, configured_root: Path | None, shelf: Shelf) -> None:
+    def prepare(self, path: str, configured_root: Path | None) -> None:
         """Read the history of the repository of `path` now (before a pool's workers start)."""
-        self._read(path, configured_root, shelf)
+        self._read(path, configured_root)
 
-    def _read(self, path: str, configured_root: Path | None, shelf: Shelf) -> _Repository:
+    def _read(self, path: str, configured_root: Path | None) -> _Repository:
         key = (os.path.dirname(path), configured_root)
         repository = self._by_directory.get(key)
         if repository is None:
             root = repository_root(os.path.dirname(os.path.abspath(path)), configured_root)
             repository = self._repositories.get(root)
             if repository is None:
-                repository = self._repositories[root] = _read_repository(root, shelf)
+                repository = self._repositories[root] = _read_repository(root)
             self._by_directory[key] = repository
         return repository
 
@@ -233,7 +250,7 @@ def _in_work_tree(root: Path) -> bool:
     return any((directory / ".git").exists() for directory in (root, *root.parents))
 
 
-def _read_repository(root: Path, shelf: Shelf) -> _Repository:
+def _read_repository(root: Path) -> _Repository:
     if not _in_work_tree(root):
         return _Repository({}, unavailable=_wide(f"{root} は git のリポジトリの中にありません", quiet=True))
     meetings = [str(path) for path in meeting_files(root) if _records_decisions(path)]
@@ -246,7 +263,7 @@ def _read_repository(root: Path, shelf: Shelf) -> _Repository:
     except GitUnavailable as unavailable:
         return _Repository({}, unavailable=_wide(str(unavailable), quiet=True))
     try:
-        return _Repository(_approvals(work_tree, meetings, shelf), work_tree.top)
+        return _Repository(_approvals(work_tree, meetings), work_tree.top)
     except GitUnavailable as unavailable:
         return _Repository({}, unavailable=_wide(f"git の履歴を読めません: {unavailable}", quiet=False))
 
@@ -259,30 +276,32 @@ class _Deciding(NamedTuple):
     """A case's latest decision, and the agenda of the meeting file that records it."""
 
     decided: Decided
-    # The meeting file, as git names it, and its agenda items in the working tree.
+    # The meeting file, as git names it, and its agenda in the working tree.
     meeting: str
-    current: tuple[_Item, ...]
+    current: _Agenda
     item: _Item
     # The meeting file in the working tree, which most of its commits hold as well.
     written: bytes
 
 
-def _latest(meetings: list[str], top: Path, shelf: Shelf) -> dict[str, _Deciding]:
+def _latest(meetings: list[str], top: Path) -> dict[str, _Deciding]:
     """Each decided case, by its path in git, with its latest decision (by the meeting's day
     and number). The meeting files are read as data, not validated: what a decision needs
     (年度, 第N回, a date that is a day, a decision of the format) is checked here, and the
     rest is the meeting's own lint."""
     latest: dict[str, _Deciding] = {}
     for path in meetings:
-        loaded = shelf.load(path)
+        # Not kept on the run's shelf: the nodes of every meeting, alive to the end of the
+        # run, would be gone over by each collection of the garbage collector that follows.
+        loaded = load(path)
         data = loaded.document.data if loaded.document is not None else {}
         fiscal_year, number, date = data.get("fiscal_year"), data.get("number"), data.get("date")
         day = era_day(date) if isinstance(date, str) else None
         if not is_meeting(data) or not isinstance(fiscal_year, str) or type(number) is not int or day is None:
             continue
         name, written = _in_git(path, top), (loaded.text or "").encode("utf-8")
-        current = _items(data, name)
-        for item in current:
+        current = _agenda(data, name)
+        for item in current.items:
             if item.decision not in DECISIONS or not item.decided:
                 continue
             label = agenda_label(AGENDA_LIST_BY_KEY[item.key], item.index)
@@ -316,7 +335,7 @@ class _Asked(threading.Thread):
         return self._answer
 
 
-def _approvals(work_tree: "Repository", meetings: list[str], shelf: Shelf) -> dict[str, _Approved]:
+def _approvals(work_tree: "Repository", meetings: list[str]) -> dict[str, _Approved]:
     """The decided cases and their approved contents. While the meeting files are read,
     git is asked at once for the blobs in HEAD, for what differs in the working tree, and
     for the meeting files' commits and then their versions at those commits; then how the
@@ -325,13 +344,13 @@ def _approvals(work_tree: "Repository", meetings: list[str], shelf: Shelf) -> di
     top, head = work_tree.top, work_tree.head
     if head is None:
         # No commit yet: every decision is being recorded now.
-        return {case: _Approved(deciding.decided, Status.UNCOMMITTED) for case, deciding in _latest(meetings, top, shelf).items()}
+        return {case: _Approved(deciding.decided, Status.UNCOMMITTED) for case, deciding in _latest(meetings, top).items()}
     names = sorted({_in_git(path, top) for path in meetings})
     # Asked while the meeting files are read: of the whole tree, as the cases are not known yet.
     listed = _Asked(_meeting_versions, work_tree, names)
     at_head = _Asked(work_tree.blobs, head, ())
     uncommitted = _Asked(work_tree.changed_in_work_tree, ())
-    latest = _latest(meetings, top, shelf)
+    latest = _latest(meetings, top)
     commits, histories, contents = listed.answer()
     # Each commit against the one after it (the newest against HEAD): a file's blob in each
     # follows from HEAD's back through the changes. Asked of the cases' directories, not of
@@ -345,9 +364,9 @@ def _approvals(work_tree: "Repository", meetings: list[str], shelf: Shelf) -> di
     def version(commit: "Commit", name: str) -> _Version:
         content = contents.get(f"{commit.sha}:{name}", b"")
         if _DECISION_BYTES not in content:
-            return _Version(commit, ())
+            return _Version(commit, _NO_AGENDA)
         if content not in parsed:
-            parsed[content] = _readable_items(content, name)
+            parsed[content] = _readable_agenda(content, name)
         return _Version(commit, parsed[content])
 
     versions = {name: [version(commit, name) for commit in found] for name, found in histories.items()}
@@ -404,17 +423,17 @@ def _differing(
     return wanted
 
 
-def _readable_items(content: bytes, meeting: str) -> tuple[_Item, ...] | None:
+def _readable_agenda(content: bytes, meeting: str) -> _Agenda | None:
     try:
         data = parse(decode(content)).data
     except UnreadableCase:
         return None
-    return _items(data, meeting)
+    return _agenda(data, meeting)
 
 
-def _items(data: dict[str, Any], meeting: str) -> tuple[_Item, ...]:
-    """The agenda items of a meeting file's data, read leniently: a version of the past
-    need not validate to say which case it put to the council and whether it decided."""
+def _agenda(data: dict[str, Any], meeting: str) -> _Agenda:
+    """The agenda of a meeting file's data, read leniently: a version of the past need not
+    validate to say which case it put to the council and whether it decided."""
     found = []
     directory = posixpath.dirname(meeting)
     for agenda in AGENDA_LISTS:
@@ -429,7 +448,7 @@ def _items(data: dict[str, Any], meeting: str) -> tuple[_Item, ...]:
             result = entry.get("result")
             decision = result.get("decision") if isinstance(result, dict) else None
             found.append(_Item(agenda.key, index, target, decision.strip() if isinstance(decision, str) else ""))
-    return tuple(found)
+    return _Agenda(tuple(found))
 
 
 def _first_decision(deciding: _Deciding, versions: list[_Version], shallow: bool) -> tuple["Commit | None", str]:
@@ -440,21 +459,24 @@ def _first_decision(deciding: _Deciding, versions: list[_Version], shallow: bool
     A version that is not readable says nothing: a decision on both sides of it stands
     across it; at the old end of the run it might be where the decision was recorded."""
     item, meeting, label = deciding.item, deciding.meeting, deciding.decided.label
-    target, place, newer = item.target, (item.key, item.index), {i.target for i in deciding.current}
+    target, place, newer = item.target, (item.key, item.index), deciding.current.by_target
     first: tuple[_Version, _Item] | None = None
     unreadable: _Version | None = None
     for listed in versions:
-        if listed.items is None:
+        agenda = listed.agenda
+        if agenda is None:
             unreadable = unreadable or listed
             continue
-        match = next((i for i in listed.items if i.target == target), None)
+        match = agenda.by_target.get(target)
         if match is None:
             # Not there by its case: the same place, holding a case the newer version does not hold.
-            match = next((i for i in listed.items if (i.key, i.index) == place and i.target not in newer), None)
+            match = agenda.by_place.get(place)
+            if match is not None and match.target in newer:
+                match = None
         if match is None or not match.decided:
             break
         first, unreadable = (listed, match), None
-        target, place, newer = match.target, (match.key, match.index), {i.target for i in listed.items}
+        target, place, newer = match.target, (match.key, match.index), agenda.by_target
     else:
         # The run reaches the oldest commit listed: in a shallow clone, there may be more.
         oldest = versions[-1] if versions else None
@@ -505,7 +527,7 @@ def changes_since_decision(paths: Sequence[str], resolver: ConfigResolver) -> tu
     reports = []
     for path, document in read:
         config = resolver.for_path(path)
-        looked = history.look(path, config.root, document, shelf)
+        looked = history.look(path, config.root, document)
         changes = compare(looked.approval.data, document.data) if looked.approval is not None else ()
         reports.append(CaseChanges(path, looked, changes, config.config.council))
     return reports, []

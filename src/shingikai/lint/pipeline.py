@@ -168,8 +168,7 @@ def examine(job: Job, shelf: Shelf | None = None, history: History | None = None
         changes: tuple[Change, ...] = ()
         root = job.config.root
         if job.selection.enabled(CHANGED_SINCE_DECISION, ignored):
-            shelf = Shelf() if shelf is None else shelf
-            looked = (History() if history is None else history).look(job.path, root, document, shelf)
+            looked = (History() if history is None else history).look(job.path, root, document)
             note = looked.note(job.path)
             notes = (note,) if note is not None else ()
             approval = looked.approval
@@ -300,7 +299,7 @@ def lint_all(
         return
     for job in first:
         if job.selection.enabled(CHANGED_SINCE_DECISION, job.selection.for_file(job.path)):
-            history.prepare(job.path, job.config.root, shelf)
+            history.prepare(job.path, job.config.root)
     import gc
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor

@@ -429,9 +429,9 @@ def test_a_front_counted_short_is_typeset_again_with_its_real_length(repository:
     from shingikai.lint.pipeline import collect
     from shingikai.lint.shelf import Shelf
     from shingikai.render import printing
-    from shingikai.render.pdf import Typesetter
     from shingikai.render.publish import admit
     from shingikai.render.templates import Renderer
+    from shingikai.render.typesetting import Typesetter
 
     collection = collect([str(repository / "meetings" / "r3-3.yaml")], print)
     admitted = admit(list(collection), collection.includes, ConfigResolver(None), Shelf(), force=False, notify=print)

@@ -55,7 +55,7 @@ class Config(_Settings):
     departments: list[str] = []
     known_names: list[str] = ["松江市", "鯖江市"]
     # The Japanese font of `render --format pdf` (a family fontconfig knows); "" chooses one
-    # of those installed (render/pdf.py).
+    # of those installed (render/typesetting.py).
     pdf_font: str = ""
     articles: Articles = Field(default_factory=Articles.model_construct)
     lint: LintSettings = Field(default_factory=LintSettings.model_construct)

@@ -6,7 +6,7 @@ meeting's attachments, then each sheet in agenda order followed by its case's
 attachments. An attachment whose file is a PDF is bound in page for page; any other is
 listed on the 次第 by its title, with why it is not bound.
 
-pdf.py typesets the sheets on their own (in parallel; each prints the meeting and its
+typesetting.py typesets the sheets on their own (in parallel; each prints the meeting and its
 agenda label at the top of its pages), then, also in parallel, the packet's *front*
 (meeting.html.j2: the cover and the 次第, which prints the page each item starts on) and
 its *frames* (frames.html.j2: one empty page for each page of a sheet or an attachment,
@@ -108,7 +108,7 @@ class Packet:
     # The cover's and the 次第's pages (the number of the first frame); None while the
     # front is typeset to count them, before the sheets' pages are known: the 次第 then
     # gives each item a page as if the 次第 were one page, and each unknown sheet one page,
-    # numbers as wide as the real ones, most likely (pdf.py checks the count after).
+    # numbers as wide as the real ones, most likely (printing.py checks the count after).
     front_pages: int | None = None
 
     @property

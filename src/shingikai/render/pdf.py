@@ -1,69 +1,35 @@
-"""Stage 7c: print. HTML from the templates to PDF with WeasyPrint; a meeting's packet put
-together with pypdf.
+"""Stage 7d: put together. A meeting's packet from its typeset parts (typesetting.py) and
+its attachments, with pypdf.
 
-- **Fonts.** Every glyph must come from an embedded Japanese font: before anything is
-  typeset, fontconfig (the font library WeasyPrint's Pango draws with, through the same
-  configuration) is asked for the fonts that cover Japanese; the configured `pdf_font`,
-  else the first installed of `PREFERRED_FONTS`, else the first found, is the print
-  stylesheet's only family. With none, the render stops, naming the package to install.
-- **Nothing is fetched.** The templates load nothing; WeasyPrint is given a fetcher that
-  refuses every URL, so that no text of a case can make it read a file or the network.
 - **A packet** (packet.py): the sheets are typeset on their own (each with its running
-  header), in runs of consecutive sheets, over the processes of a pool (one a core: a
-  sheet costs WeasyPrint 0.15–0.3 s); the first run also lays out the packet's front
-  (cover and 次第) once, to count its pages. Then, in parallel again, the front with the
-  page each item starts on, and the frames: empty pages numbered from the page after the
-  次第. pypdf lays each frame over the page it stands for (a sheet's page, or an
-  attachment's page as it is), then adds the outline, the page labels and the metadata.
-  The pages are the content's, so pypdf never parses a sheet's text to put them together
-  (it would cost it 20 ms a page). A separate front and frames cost WeasyPrint half of one
-  document that resolves its page references itself (`target-counter()` lays it out again).
-- **The stylesheet** is given to WeasyPrint apart from the HTML, parsed once in each
-  process: parsing it in each sheet cost 10 ms of a sheet's 200.
+  header), in runs of consecutive sheets, over the typesetting processes; the first run also
+  lays out the packet's front (cover and 次第) once, to count its pages. Then, in parallel
+  again, the front with the page each item starts on, and the frames: empty pages numbered
+  from the page after the 次第. pypdf lays each frame over the page it stands for (a
+  sheet's page, or an attachment's page as it is), then adds the outline, the page labels
+  and the metadata. The pages are the content's, so pypdf never parses a sheet's text to
+  put them together (it would cost it 20 ms a page). A separate front and frames cost
+  WeasyPrint half of one document that resolves its page references itself
+  (`target-counter()` lays it out again).
 - **Attachments** are read before anything is typeset: a file named `.pdf` must be a PDF
   that opens without a password and whose pages can be read.
 """
 
 from __future__ import annotations
 
-import functools
 import io
 import logging
-import multiprocessing
-import os
-import shutil
-import subprocess
-import warnings
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import NameObject, TextStringObject
 
 from ..errors import RenderError
-from .templates import css_string
 
 if TYPE_CHECKING:
     from .packet import Packet
-
-# The Japanese fonts tried in order when the configuration names none: Debian's IPAex
-# (fonts-ipaexfont) and Noto CJK (fonts-noto-cjk), Mincho before Gothic as on the form.
-PREFERRED_FONTS: Final = (
-    "IPAexMincho",
-    "IPAMincho",
-    "Noto Serif CJK JP",
-    "IPAexGothic",
-    "IPAGothic",
-    "Noto Sans CJK JP",
-)
-INSTALL_FONT: Final = "Debian・Ubuntu では `sudo apt-get install fonts-ipaexfont`（または fonts-noto-cjk）で入れてください"
-INSTALL_PANGO: Final = (
-    "Debian・Ubuntu では `sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0` で入れてください"
-)
 
 # A PDF's header is within its first 1,024 bytes (ISO 32000-1, 7.5.2, as readers accept it).
 _PDF_HEADER: Final = b"%PDF-"
@@ -72,170 +38,6 @@ _HEADER_WINDOW: Final = 1024
 # pypdf reports what it repaired in a damaged file as log records, which Python would
 # print in English: the attachment checks say what matters, in Japanese.
 logging.getLogger("pypdf").addHandler(logging.NullHandler())
-
-
-def japanese_fonts() -> list[str]:
-    """The families fontconfig has that cover Japanese, each with all its names
-    (`IPAexMincho,IPAex明朝`), in fontconfig's order."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        raise RenderError(f"PDF の出力に必要な fontconfig（fc-list）が見つかりません。{INSTALL_PANGO}")
-    try:
-        listed = subprocess.run(
-            [fc_list, ":lang=ja", "family"], capture_output=True, text=True, check=False, timeout=60
-        )
-    except (OSError, subprocess.SubprocessError) as error:
-        raise RenderError(f"フォントの一覧（fc-list）を得られません（{error}）") from error
-    return [line.strip() for line in listed.stdout.splitlines() if line.strip()]
-
-
-def choose_font(configured: str, installed: Sequence[str]) -> str:
-    """The family to print with: `configured` if it is installed, else the first installed
-    of PREFERRED_FONTS, else the first installed."""
-    names = {name.strip().casefold(): family.split(",")[0].strip() for family in installed for name in family.split(",")}
-    if configured:
-        if configured.strip().casefold() not in names:
-            found = "、".join(sorted({family.split(",")[0].strip() for family in installed})) or "なし"
-            raise RenderError(
-                f"設定の pdf_font「{configured}」は、日本語を表示できるフォントとして見つかりません"
-                f"（見つかった日本語のフォント: {found}）。フォントを入れるか、pdf_font を直してください。{INSTALL_FONT}"
-            )
-        return names[configured.strip().casefold()]
-    for preferred in PREFERRED_FONTS:
-        if preferred.casefold() in names:
-            return names[preferred.casefold()]
-    if not installed:
-        raise RenderError(f"日本語のフォントが見つからないため、PDF を出力できません（文字が空白の四角になります）。{INSTALL_FONT}")
-    return installed[0].split(",")[0].strip()
-
-
-def _weasyprint() -> Any:
-    """WeasyPrint, or why it cannot run: it draws text with Pango, a system library."""
-    try:
-        # Without fonts it warns in English as it is imported; the font check says so in
-        # Japanese, and stops.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            import weasyprint
-    except OSError as error:
-        raise RenderError(f"PDF の出力に必要なライブラリ（Pango）が見つかりません。{INSTALL_PANGO}（{error}）") from error
-    return weasyprint
-
-
-def _no_fetching() -> Any:
-    from weasyprint.urls import URLFetcher
-
-    class NoFetching(URLFetcher):  # type: ignore[misc]
-        """A sheet is self-contained: any URL in one is refused, never read."""
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            raise ValueError(f"shingikai does not fetch {url}")
-
-    return NoFetching()
-
-
-@dataclass(frozen=True)
-class Printable:
-    """A document to typeset: its HTML, the stylesheet it is printed with, and whether its
-    pages are wanted (`kept`) or only counted."""
-
-    html: str
-    stylesheet: str = ""
-    kept: bool = True
-
-
-@functools.lru_cache(maxsize=8)
-def _stylesheet(text: str) -> Any:
-    return _weasyprint().CSS(string=text, url_fetcher=_no_fetching())
-
-
-def _document(printable: Printable) -> Any:
-    weasyprint = _weasyprint()
-    stylesheets = [_stylesheet(printable.stylesheet)] if printable.stylesheet else None
-    return weasyprint.HTML(string=printable.html, url_fetcher=_no_fetching()).render(stylesheets=stylesheets)
-
-
-def typeset(printables: Sequence[Printable]) -> tuple[bytes, tuple[int, ...]]:
-    """The kept documents as the pages of one PDF (so that they share one subset of each
-    font; empty when none is kept), and how many pages each document has."""
-    documents = [_document(printable) for printable in printables]
-    pages = [page for printable, document in zip(printables, documents) if printable.kept for page in document.pages]
-    pdf: bytes = documents[0].copy(pages).write_pdf() if pages else b""
-    return pdf, tuple(len(document.pages) for document in documents)
-
-
-T = TypeVar("T")
-R = TypeVar("R")
-
-
-class Typesetter:
-    """Typesetting for one render: in this process, or over `processes` processes (at most
-    one a core), started at once: they load WeasyPrint and lay out a line of Japanese while
-    this process checks the files. With processes, every document is typeset in them (the
-    fronts and frames too), so that this process never loads WeasyPrint nor starts Pango."""
-
-    def __init__(self, *, processes: int) -> None:
-        self.workers = max(1, min(processes, os.cpu_count() or 1))
-        self._fonts: list[str] | None = None
-        self._pool: Executor | None = None
-        if processes > 0:
-            # Forked, a worker starts with shingikai imported; WeasyPrint it loads itself.
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_warm_up)
-            # The pool starts its processes with the first job.
-            self._pool.submit(len, ())
-
-    def font(self, configured: str) -> str:
-        if self._fonts is None:
-            self._fonts = japanese_fonts()
-        return choose_font(configured, self._fonts)
-
-    def map(self, function: Callable[[T], R], jobs: Sequence[T]) -> list[R]:
-        """`function` of each job, in order."""
-        if self._pool is None:
-            return [function(job) for job in jobs]
-        return list(self._pool.map(function, jobs))
-
-    def __enter__(self) -> Typesetter:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
-        if self._pool is not None:
-            self._pool.shutdown()
-
-
-def _warm_up() -> None:
-    """A worker's first steps, which its first sheet would otherwise wait for: WeasyPrint
-    loaded, fontconfig read, a Japanese font opened. A pool whose initializer raises is
-    broken for every job, with no word of why: whatever fails here is let be, to fail again,
-    with its message, in the worker's first job."""
-    try:
-        font = choose_font("", japanese_fonts())
-        _document(Printable('<html lang="ja"><body>狛江</body></html>', f"html {{ font-family: {css_string(font)}; }}"))
-    except Exception:  # noqa: BLE001 - said above
-        return
-
-
-def runs(weights: Sequence[int], count: int) -> list[range]:
-    """`weights` split into at most `count` consecutive runs of about equal weight."""
-    total = sum(weights)
-    result: list[range] = []
-    start = 0
-    for run in range(count):
-        if start >= len(weights):
-            break
-        end = start + 1
-        goal = total * (run + 1) / count
-        done = sum(weights[:end])
-        while end < len(weights) and done + weights[end] / 2 <= goal:
-            done += weights[end]
-            end += 1
-        if run == count - 1:
-            end = len(weights)
-        result.append(range(start, end))
-        start = end
-    return result
 
 
 class AttachmentProblem(Exception):

@@ -33,10 +33,11 @@ from ..model.case import Attachment
 from ..repository import attachment_target
 from .agenda import AgendaSheet, build_agenda
 from .packet import Bound, Packet, PacketPart, page_sizes, sheet_anchor
-from .pdf import AttachmentProblem, PageSource, Printable, Typesetter, assemble, read_attachment, runs, typeset
+from .pdf import AttachmentProblem, PageSource, assemble, read_attachment
 from .publish import Admitted, Destination, Publishable, PublishableMeeting, Site, sheet_view, write_atomic, write_site
 from .sheet import MeetingMark, Sheet, attachment_file, no_link
 from .templates import Paged, Renderer
+from .typesetting import Printable, Typesetter, runs, typeset
 
 PDF_SUFFIX: Final = ".pdf"
 # A packet's sheets are keyed from 0 in agenda order, its attachments from here on.

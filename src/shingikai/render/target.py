@@ -25,7 +25,7 @@ from .publish import Admitted, Destination, publish
 from .templates import EXTENSIONS, Renderer
 
 if TYPE_CHECKING:
-    from .pdf import Typesetter
+    from .typesetting import Typesetter
 
 PRINTED: Final = "pdf"
 DEFAULT_FORMAT: Final = "html"
@@ -51,8 +51,9 @@ class Target:
         if not self.printed:
             yield None
             return
-        # pypdf (and, in the typesetter's processes, WeasyPrint) are loaded only for a PDF.
-        from .pdf import Typesetter
+        # Before pypdf is loaded (pdf.py, for putting a packet together): the typesetting
+        # processes, forked now, load WeasyPrint while this one checks the files.
+        from .typesetting import Typesetter
 
         if self.destination.path is None:
             processes = 0  # refused by publish_pdf: PDF is never written to stdout

@@ -1,5 +1,5 @@
 """Templates: sheets, agenda pages and indexes (the view models of sheet.py and
-agenda.py) to HTML or Markdown text, and the HTML that pdf.py prints.
+agenda.py) to HTML or Markdown text, and the HTML that typesetting.py prints.
 
 Templates come from the package (`templates/` of the repository, shipped in the wheel)
 and, first, from `--templates DIR` when a city overrides some of them. Both formats render
@@ -58,7 +58,7 @@ _TEMPLATES: Final = {"html": "html", "md": "md", "pdf": "html"}
 class Paged:
     """What the HTML templates need to print to PDF."""
 
-    # The Japanese font family every glyph is drawn from (pdf.py checks it is installed).
+    # The Japanese font family every glyph is drawn from (typesetting.py checks it is installed).
     font: str
     # The document's author: the council.
     author: str

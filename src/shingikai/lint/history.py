@@ -21,10 +21,9 @@ number of cases and meetings (loading/git.py): the work tree; then, at once, the
 commits of the deciding meeting files and their versions, the blobs in HEAD, and which
 files differ in the working tree; how the decided cases changed between the commits;
 last, the approved contents that differ from the working tree's (only those are
-compared). An
-agenda item is followed back through the versions of its meeting file by its case, or,
-in a version without that case, by its place on the agenda: then the case was renamed
-since, and is not compared.
+compared). An agenda item is followed back through the versions of its meeting file by
+its case, or, in a version without that case, by its place on the agenda: then the case
+was renamed since, and is not compared.
 """
 
 import os

@@ -545,7 +545,7 @@ def report(
 
     store = Store(views=sorts_again(chosen, view))
     try:
-        tally = gather(paths, resolver, store, force=force, notify=lambda line: sys.stderr.write(line + "\n"), missing=tell_missing)
+        tally = gather(paths, resolver, store, force=force, notify=_tell, missing=tell_missing)
         if missing:
             return EXIT_USAGE
         tally.check()

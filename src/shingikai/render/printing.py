@@ -177,6 +177,8 @@ def _plan_packet(
 ) -> _PlannedPacket:
     title = meeting.meeting.title(meeting.config.config.council)
     framed = _paged(meeting, typesetter, framed=True)
+    # Every sheet of the packet is printed with it: rendered once.
+    framed_style = renderer.stylesheet(framed)
     packet = _PlannedPacket(renderer.file_name(meeting.path.stem), meeting, _paged(meeting, typesetter))
     packet.attachments = binder.bind(meeting.meeting.attachments, meeting.path, meeting.root, "", packet)
     found = {(entry.agenda.key, entry.index): entry for entry in meeting.agenda}
@@ -194,7 +196,7 @@ def _plan_packet(
             sheet = sheet_view(case, no_link, MeetingMark(title, label, None))
             attachments = binder.bind(case.case.attachments, case.path, case.root, label, packet)
             keys[real] = len(packet.sheets)
-            printable = Printable(renderer.sheet(sheet, framed), renderer.stylesheet(framed))
+            printable = Printable(renderer.sheet(sheet, framed), framed_style)
             packet.sheets.append(_PlannedSheet(agenda.label, label, sheet, printable, attachments))
         key = keys[real]
         packet.items.append(AgendaSheet(packet.sheets[key].sheet, f"#{sheet_anchor(key)}", item.case))
@@ -259,9 +261,9 @@ def _put_together(
     return [done[id(packet)] for packet in packets]
 
 
-def _front(renderer: Renderer, packet: _PlannedPacket, view: Packet | None) -> Printable:
-    """The packet's cover and 次第; with no view, the front laid out only to count its pages."""
-    view = view or _view(packet, None)
+def _front(renderer: Renderer, packet: _PlannedPacket, view: Packet) -> Printable:
+    """The packet's cover and 次第 as `view` numbers them; while the front's pages are not
+    known (`front_pages` None), laid out only to count them."""
     return Printable(renderer.agenda(view.agenda, packet.paged, view), renderer.stylesheet(packet.paged), kept=view.front_pages is not None)
 
 
